@@ -163,15 +163,16 @@ def parse(
     if root is None:
         raise XmlSecurityError(f"{source}: no root element", reason="empty")
     tree = root.getroottree()
-    if tree.docinfo.doctype:
+    if getattr(tree.docinfo, "doctype", ""):
         raise XmlSecurityError(
             f"{source}: document type declarations (DTD) are refused", reason="dtd"
         )
     for node in root.iter(etree.Entity):
+        line = node.sourceline if isinstance(node.sourceline, int) else None
         raise XmlSecurityError(
-            f"{source}: entity reference {node.text!r} at line {node.sourceline} is refused",
+            f"{source}: entity reference {node.text!r} at line {line} is refused",
             reason="entity",
-            line=node.sourceline,
+            line=line,
         )
     return tree
 
