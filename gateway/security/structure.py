@@ -73,7 +73,9 @@ def _b64(text: str | None, what: str) -> bytes:
     try:
         return base64.b64decode("".join((text or "").split()), validate=True)
     except (binascii.Error, ValueError):
-        raise StructureError("encoding", f"{what} is not valid base64") from None
+        raise StructureError(
+            "encoding", f"{what} is not valid base64 (a truncated or placeholder value)"
+        ) from None
 
 
 def _algorithm(element: etree._Element, what: str) -> str:
