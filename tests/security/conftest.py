@@ -93,7 +93,9 @@ def ministry_key(dev_pki: DevPki) -> PrivateKeySource:
 
 
 def key_for(pki: DevPki, organ_id: str) -> PrivateKeySource:
-    return load_pem_key_source(pki.org_key(organ_id), pki.org_cert(organ_id), [pki.intermediate_cert])
+    return load_pem_key_source(
+        pki.org_key(organ_id), pki.org_cert(organ_id), [pki.intermediate_cert]
+    )
 
 
 @pytest.fixture(scope="session")
@@ -143,10 +145,22 @@ def ocsp_service(dev_pki: DevPki, ocsp_port: int) -> Iterator[Service]:
             req.write_bytes(body)
             done = subprocess.run(
                 [
-                    "openssl", "ocsp", "-index", str(dev_pki.index),
-                    "-rsigner", str(dev_pki.ocsp_cert), "-rkey", str(dev_pki.ocsp_key),
-                    "-CA", str(dev_pki.intermediate_cert), "-reqin", str(req),
-                    "-respout", str(resp), "-nmin", "10",
+                    "openssl",
+                    "ocsp",
+                    "-index",
+                    str(dev_pki.index),
+                    "-rsigner",
+                    str(dev_pki.ocsp_cert),
+                    "-rkey",
+                    str(dev_pki.ocsp_key),
+                    "-CA",
+                    str(dev_pki.intermediate_cert),
+                    "-reqin",
+                    str(req),
+                    "-respout",
+                    str(resp),
+                    "-nmin",
+                    "10",
                 ],
                 capture_output=True,
                 check=False,

@@ -71,7 +71,9 @@ def _legacy_sign(data: bytes, key) -> bytes:  # type: ignore[no-untyped-def]
     parts.anchor.addnext(sig)
     digest = digest_document(tree, sig, CanonicalizationMethod.EXC_C14N, DigestAlgorithm.SHA1)
     dv.text = base64.b64encode(digest).decode()
-    value = key.sign(canonicalize_element(si, CanonicalizationMethod.C14N), SignatureMethod.RSA_SHA1)
+    value = key.sign(
+        canonicalize_element(si, CanonicalizationMethod.C14N), SignatureMethod.RSA_SHA1
+    )
     sv.text = base64.b64encode(value).decode()
     return etree.tostring(tree, encoding="UTF-8", xml_declaration=True)
 

@@ -8,8 +8,8 @@ import pytest
 
 from gateway.security.devpki import issue, org_name
 from gateway.security.keysource_file import PrivateKeySource
-from gateway.security.revocation import RevocationChecker, RevocationConfig, RevocationOutcome
 from gateway.security.result import Outcome
+from gateway.security.revocation import RevocationChecker, RevocationConfig, RevocationOutcome
 from gateway.security.signer import sign_package
 from gateway.security.trust import RevocationMode
 from tests.security.conftest import MINISTRY, free_port, key_for, make_verifier
@@ -77,7 +77,9 @@ def test_everything_down_is_unreachable(dev_pki, services):
 def test_closed_port_is_unreachable(dev_pki):
     inter = dev_pki.intermediate()
     port = free_port()
-    lonely = issue(org_name(MINISTRY, "Bộ Công Thương"), inter, ocsp_url=f"http://127.0.0.1:{port}/")
+    lonely = issue(
+        org_name(MINISTRY, "Bộ Công Thương"), inter, ocsp_url=f"http://127.0.0.1:{port}/"
+    )
     status = _checker().check(lonely.cert, inter.cert)
     assert status.outcome is RevocationOutcome.UNREACHABLE
 
@@ -115,11 +117,16 @@ def test_policy_is_per_partner(dev_pki, services, document_bytes):
     inter = dev_pki.intermediate()
     g22 = issue(org_name("000.00.00.G22", "Văn phòng Chính phủ"), inter, ocsp_url=dev_pki.ocsp_url)
     text = document_bytes.decode("utf-8").replace(
-        "<edXML:OrganId>000.00.00.G12</edXML:OrganId>", "<edXML:OrganId>000.00.00.G22</edXML:OrganId>", 1
+        "<edXML:OrganId>000.00.00.G12</edXML:OrganId>",
+        "<edXML:OrganId>000.00.00.G22</edXML:OrganId>",
+        1,
     )
     signed = sign_package(text.encode("utf-8"), PrivateKeySource(g22.key, [g22.cert, inter.cert]))
     soft_for_g22 = make_verifier(
-        dev_pki, fetch=True, crl_files=False, per_partner={"000.00.00.G22": RevocationMode.SOFT_FAIL}
+        dev_pki,
+        fetch=True,
+        crl_files=False,
+        per_partner={"000.00.00.G22": RevocationMode.SOFT_FAIL},
     ).verify(signed)
     assert soft_for_g22.ok, soft_for_g22.failures
     assert any("unreachable" in w and "soft-fail" in w for w in soft_for_g22.warnings)

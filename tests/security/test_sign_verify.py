@@ -20,7 +20,9 @@ def _check(result, name: str) -> Outcome:  # type: ignore[no-untyped-def]
     return next(c.outcome for c in result.checks if c.name == name)
 
 
-def test_document_signature_sits_right_after_trace_header_list(dev_pki, ministry_key, document_bytes):
+def test_document_signature_sits_right_after_trace_header_list(
+    dev_pki, ministry_key, document_bytes
+):
     signed = sign_package(document_bytes, ministry_key)
     header = safexml.parse(signed).getroot().find(f"{E}edXMLEnvelope/{E}edXMLHeader")
     names = [etree.QName(c).localname for c in header if isinstance(c.tag, str)]
@@ -62,8 +64,17 @@ def test_fresh_signature_verifies_with_every_check_passed(request, dev_pki, mini
     assert result.document == signed
     assert result.tree is not None and result.tree.getroot().tag == E + "edXML"
     names = {c.name for c in result.checks}
-    assert {"placement", "reference-digest", "signature-value", "chain", "revocation",
-            "key-usage", "basic-constraints", "sender-binding", "validity"} <= names
+    assert {
+        "placement",
+        "reference-digest",
+        "signature-value",
+        "chain",
+        "revocation",
+        "key-usage",
+        "basic-constraints",
+        "sender-binding",
+        "validity",
+    } <= names
 
 
 @pytest.mark.parametrize(
@@ -76,7 +87,9 @@ def test_fresh_signature_verifies_with_every_check_passed(request, dev_pki, mini
         ("mau-bao-cao.txt</AttachmentName>", "mau-bao-cao.exe</AttachmentName>"),
     ],
 )
-def test_any_change_after_signing_breaks_the_digest(dev_pki, ministry_key, document_bytes, old, new):
+def test_any_change_after_signing_breaks_the_digest(
+    dev_pki, ministry_key, document_bytes, old, new
+):
     signed = sign_package(document_bytes, ministry_key).decode("utf-8")
     assert old in signed
     result = make_verifier(dev_pki).verify(signed.replace(old, new, 1).encode("utf-8"))
@@ -95,7 +108,9 @@ def test_changed_signature_value_is_refused(dev_pki, ministry_key, document_byte
     assert not result.ok
 
 
-def test_changed_signed_info_is_refused_even_with_matching_digest(dev_pki, ministry_key, document_bytes):
+def test_changed_signed_info_is_refused_even_with_matching_digest(
+    dev_pki, ministry_key, document_bytes
+):
     tree = safexml.parse(sign_package(document_bytes, ministry_key))
     reference = tree.getroot().find(f".//{DS}Reference")
     reference.set("Id", "them-vao")

@@ -33,8 +33,14 @@ TEMPLATE_SIGNATURE = """<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsi
 def _xmlsec_verify(pki, path: Path) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     return subprocess.run(
         [
-            require_tool("xmlsec1"), "--verify", "--enabled-key-data", "x509",
-            "--trusted-pem", str(pki.ca_cert), "--untrusted-pem", str(pki.intermediate_cert),
+            require_tool("xmlsec1"),
+            "--verify",
+            "--enabled-key-data",
+            "x509",
+            "--trusted-pem",
+            str(pki.ca_cert),
+            "--untrusted-pem",
+            str(pki.intermediate_cert),
             str(path),
         ],
         capture_output=True,
@@ -52,8 +58,12 @@ def test_xmlsec1_verifies_what_the_gateway_signs(request, tmp_path, dev_pki, min
     assert "OK" in done.stdout + done.stderr
 
 
-def test_xmlsec1_refuses_a_tampered_gateway_signature(tmp_path, dev_pki, ministry_key, document_bytes):
-    signed = sign_package(document_bytes, ministry_key).replace("Hà Nội".encode(), "Hải Phòng".encode(), 1)
+def test_xmlsec1_refuses_a_tampered_gateway_signature(
+    tmp_path, dev_pki, ministry_key, document_bytes
+):
+    signed = sign_package(document_bytes, ministry_key).replace(
+        "Hà Nội".encode(), "Hải Phòng".encode(), 1
+    )
     target = tmp_path / "tampered.edxml"
     target.write_bytes(signed)
     assert _xmlsec_verify(dev_pki, target).returncode != 0
@@ -68,9 +78,13 @@ def test_gateway_verifies_what_xmlsec1_signs(tmp_path, dev_pki, document_bytes):
     out = tmp_path / "xmlsec-signed.edxml"
     done = subprocess.run(
         [
-            require_tool("xmlsec1"), "--sign", "--privkey-pem",
+            require_tool("xmlsec1"),
+            "--sign",
+            "--privkey-pem",
             f"{dev_pki.org_key(MINISTRY)},{dev_pki.org_cert(MINISTRY)},{dev_pki.intermediate_cert}",
-            "--output", str(out), str(source),
+            "--output",
+            str(out),
+            str(source),
         ],
         capture_output=True,
         text=True,
