@@ -114,3 +114,39 @@ def test_bad_arguments_exit_two():
     with pytest.raises(SystemExit) as info:
         main(["verify"])
     assert info.value.code == 2
+
+
+def test_sign_and_verify_from_a_config_file(dev_pki, tmp_path, capsys):
+    config = tmp_path / "gateway.toml"
+    config.write_text(
+        f"""
+[identity]
+organ_id = "{MINISTRY}"
+name = "Bộ Công Thương"
+data_dir = "data"
+
+[signing]
+source = "pem"
+key = "{dev_pki.org_key(MINISTRY)}"
+cert = "{dev_pki.org_cert(MINISTRY)}"
+chain = ["{dev_pki.intermediate_cert}"]
+
+[trust]
+ca_bundle = "{dev_pki.ca_cert}"
+crl_files = ["{dev_pki.crl_dir / "intermediate.crl"}", "{dev_pki.crl_dir / "root.crl"}"]
+
+[partners."000.00.00.G22"]
+name = "Văn phòng Chính phủ"
+revocation = "soft-fail"
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "signed.edxml"
+    assert (
+        main(["sign", str(VECTORS / "cong-van.edxml"), "-o", str(out), "--config", str(config)])
+        == 0
+    )
+    assert main(["verify", str(out), "--config", str(config), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(out), "--config", str(config), "--binding", "configured-only"]) == 1
+    assert "no certificate binding is configured" in capsys.readouterr().out
