@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -27,22 +28,15 @@ __all__ = [
 _E = f"{{{EDXML_NS}}}"
 
 
+@dataclass(frozen=True)
 class EdxmlParts:
     """The elements of a package the signature cares about, found by namespace + local name."""
 
-    def __init__(
-        self,
-        root: etree._Element,
-        header: etree._Element,
-        message_header: etree._Element,
-        anchor: etree._Element,
-        sender: str | None,
-    ) -> None:
-        self.root = root
-        self.header = header
-        self.message_header = message_header
-        self.anchor = anchor  # the signature goes right after this element
-        self.sender = sender
+    root: etree._Element
+    header: etree._Element
+    message_header: etree._Element
+    anchor: etree._Element  # the signature goes right after this element
+    sender: str | None  # From/OrganId
 
 
 def _one_child(parent: etree._Element, local: str, path: str) -> etree._Element:

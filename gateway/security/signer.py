@@ -20,6 +20,7 @@ from gateway import safexml
 from gateway.errors import SecurityError, SignatureError
 from gateway.security.algorithms import (
     DSIG_NS,
+    EDXML_NS,
     ENVELOPED_SIGNATURE,
     CanonicalizationMethod,
     DigestAlgorithm,
@@ -91,7 +92,7 @@ def sign_tree(
     """Insert a signature into ``tree`` (in place) and return the Signature element."""
     parts = locate_parts(tree)
     existing = find_signatures(parts.root)
-    legacy = parts.header.findall(f"{{{parts.root.nsmap.get(None, '')}}}Signature")
+    legacy = parts.header.findall(f"{{{EDXML_NS}}}Signature")
     if existing or legacy:
         if not options.replace_existing:
             raise SignatureError(
