@@ -23,7 +23,10 @@ edges never invent their own mapping::
     ├── TransportError              talking to a peer (axis, partner)
     │   ├── RetryableTransportError timeouts, connection errors, 5xx: try again later
     │   └── AxisError               the axis answered with an error (keeps its own text)
-    └── ExchangeError               the engine refused a document or a status transition
+    ├── ExchangeError               the engine refused a document or a status transition
+    └── AdapterError                a back-office adapter failed (see ``retryable``)
+        ├── UnknownAdapterError     no adapter registered under that name (configuration)
+        └── BackOfficeDataError     a value from or for the back office is invalid
 
 Messages say what, where and why; they never contain secrets.
 """
@@ -152,6 +155,30 @@ class AxisError(TransportError):
 
 
 class ExchangeError(GatewayError):
+    http_status = 422
+    soap_fault = "soap:Client"
+
+
+class AdapterError(GatewayError):
+    """A back-office adapter could not do its work; ``retryable`` is True for I/O trouble."""
+
+    http_status = 502
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class UnknownAdapterError(AdapterError):
+    """The configured adapter name is not registered (or cannot be loaded): fix the config."""
+
+    exit_code = 2
+    http_status = 500
+
+
+class BackOfficeDataError(AdapterError, ValueError):
+    """A value the back office handed over (or is to receive) breaks the contract."""
+
     http_status = 422
     soap_fault = "soap:Client"
 

@@ -1,0 +1,1 @@
+"""Material for the demonstration run (``make run``): sample documents and their attachments."""
