@@ -2,13 +2,15 @@
 
 Refuses, each with its own ``reason`` tag on :class:`~gateway.errors.XmlSecurityError`:
 
-* ``empty`` - no bytes at all;
+* ``empty`` - no bytes, only whitespace, or no root element;
 * ``too-large`` - more than ``limits.max_bytes``;
 * ``junk-before-declaration`` - anything but a BOM or whitespace before the first ``<``;
-* ``encoding`` - a declared encoding other than UTF-8 (QCVN 102 exchanges are UTF-8);
+* ``encoding`` - a declared encoding other than UTF-8 (QCVN 102 exchanges are UTF-8), UTF-16/32,
+  or bytes that are not valid UTF-8;
 * ``dtd`` - any document type declaration (this is what stops billion laughs and XXE);
-* ``entity`` - an entity reference that survived parsing;
-* ``too-deep`` - element nesting deeper than ``limits.max_depth``;
+* ``entity`` - any entity reference other than the five XML predefined ones (declared or not);
+* ``too-deep`` - element nesting deeper than ``limits.max_depth`` (checked after libxml2, which
+  stops at 2048 levels on its own);
 * ``truncated`` - the document ends before its root element is closed;
 * ``not-well-formed`` - any other syntax error (with the line libxml2 reports).
 
@@ -20,7 +22,6 @@ size and depth limits here replace the ones it turns off.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from dataclasses import dataclass
@@ -131,42 +132,16 @@ def parse(
             reason="too-large",
         )
     _check_prolog(data, source)
-    depth = 0
-    events = etree.iterparse(
-        io.BytesIO(data),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=True,
-        remove_blank_text=False,
-    )
-    root: etree._Element | None = None
     try:
-        for event, element in events:
-            if event == "start":
-                depth += 1
-                if depth > limits.max_depth:
-                    raise XmlSecurityError(
-                        f"{source}: elements nested deeper than {limits.max_depth} levels "
-                        f"(line {element.sourceline})",
-                        reason="too-deep",
-                        line=element.sourceline,
-                    )
-                if root is None:
-                    root = element
-            else:
-                depth -= 1
+        root = etree.fromstring(data, _new_parser())
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, source) from None
-    if root is None:
-        raise XmlSecurityError(f"{source}: no root element", reason="empty")
     tree = root.getroottree()
     if getattr(tree.docinfo, "doctype", ""):
         raise XmlSecurityError(
             f"{source}: document type declarations (DTD) are refused", reason="dtd"
         )
+    _check_depth(root, limits.max_depth, source)
     for node in root.iter(etree.Entity):
         line = node.sourceline if isinstance(node.sourceline, int) else None
         raise XmlSecurityError(
@@ -175,6 +150,24 @@ def parse(
             line=line,
         )
     return tree
+
+
+def _check_depth(root: etree._Element, max_depth: int, source: str) -> None:
+    """Refuse nesting deeper than ``max_depth`` (libxml2 itself stops at 2048 with huge_tree).
+
+    Iterative, so a deep document cannot exhaust the Python stack; linear in the element count.
+    """
+    stack: list[tuple[etree._Element, int]] = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > max_depth:
+            line = element.sourceline if isinstance(element.sourceline, int) else None
+            raise XmlSecurityError(
+                f"{source}: elements nested deeper than {max_depth} levels (line {line})",
+                reason="too-deep",
+                line=line,
+            )
+        stack.extend((child, depth + 1) for child in element if isinstance(child.tag, str))
 
 
 def parse_file(path: str, *, limits: ParserLimits = DEFAULT_LIMITS) -> etree._ElementTree:
@@ -189,23 +182,38 @@ def parse_file(path: str, *, limits: ParserLimits = DEFAULT_LIMITS) -> etree._El
         return parse(handle.read(), limits=limits, source=path)
 
 
+_ERR = etree.ErrorTypes
+_ENTITY_CODES = {
+    _ERR.ERR_UNDECLARED_ENTITY,
+    _ERR.WAR_UNDECLARED_ENTITY,
+    _ERR.ERR_ENTITYREF_SEMICOL_MISSING,
+    _ERR.ERR_ENTITY_LOOP,
+    _ERR.ERR_EXT_ENTITY_STANDALONE,
+}
+_ENCODING_CODES = {
+    _ERR.ERR_INVALID_ENCODING,
+    _ERR.ERR_UNKNOWN_ENCODING,
+    _ERR.ERR_UNSUPPORTED_ENCODING,
+}
+
+
 def _syntax_error(exc: etree.XMLSyntaxError, source: str) -> XmlSecurityError:
+    """Map libxml2's error (by its code, wording as a fallback) to one reason tag."""
     message = str(exc.msg or exc)
-    line = exc.lineno
+    line = exc.lineno or None
     lowered = message.lower()
-    if "entity" in lowered:
-        reason = "entity"
-    elif (
-        "premature end" in lowered
-        or "end of data" in lowered
-        or "not closed" in lowered
-        or ("eof" in lowered)
-    ):
-        reason = "truncated"
-    elif "document is empty" in lowered or "start tag expected" in lowered:
-        reason = "not-well-formed"
+    code: int | None = getattr(exc, "code", None)  # set by libxml2; absent from the stubs
+    if code in _ENTITY_CODES or "entity" in lowered:
+        reason, label = "entity", "entity references are refused"
+    elif code in _ENCODING_CODES or "encoding" in lowered or "utf-8" in lowered:
+        reason, label = "encoding", "the bytes are not valid UTF-8"
+    elif code == _ERR.ERR_RESOURCE_LIMIT or "excessive depth" in lowered:
+        reason, label = "too-deep", "elements are nested too deeply"
+    elif code == _ERR.ERR_DOCUMENT_EMPTY:
+        reason, label = "empty", "there is no root element"
+    elif code == _ERR.ERR_TAG_NOT_FINISHED or "premature end" in lowered or "eof" in lowered:
+        reason, label = "truncated", "the document is truncated"
     else:
-        reason = "not-well-formed"
+        reason, label = "not-well-formed", "not well-formed XML"
     where = f" at line {line}" if line else ""
-    label = "the document is truncated" if reason == "truncated" else "not well-formed XML"
     return XmlSecurityError(f"{source}: {label}{where}: {message}", reason=reason, line=line)
