@@ -356,7 +356,7 @@ def _base64_problem(text: str) -> str | None:
         data = text.encode("ascii")
     except UnicodeEncodeError:
         bad = next(i for i, ch in enumerate(text) if not ch.isascii())
-        return f"it contains the non-ASCII character {text[bad]!r} at offset {bad}"
+        return f"it contains the non-ASCII character {text[bad]!r} at position {bad + 1}"
     compact = data.translate(None, _BASE64_WHITESPACE)
     try:
         binascii.a2b_base64(compact, strict_mode=True)
@@ -364,7 +364,7 @@ def _base64_problem(text: str) -> str | None:
         bad_char = _BASE64_BAD.search(text)
         if bad_char:
             return (
-                f"it contains {bad_char.group()!r} at offset {bad_char.start()}, "
+                f"it contains {bad_char.group()!r} at position {bad_char.start() + 1}, "
                 "which is not a base64 character"
             )
         if len(compact) % 4:
