@@ -253,12 +253,9 @@ class DropFolderAdapter:
         self._fail(claimed, name, problems, stage="validation")
         return None
 
-    def _load_document(
-        self, claimed: Path, name: str, problems: list[str]
-    ) -> OutgoingDocument | None:
+    def _load_document(self, claimed: Path, name: str, problems: list[str]) -> OutgoingDocument:
         if not claimed.is_dir() or claimed.is_symlink():
-            problems.append(f"{name!r} is not a folder (documents are folders)")
-            return None
+            raise Problems(name, [f"{name!r} is not a folder (documents are folders)"])
         files = ob.list_files(claimed, problems)
         has_manifest = ob.verify_manifest(claimed, files, problems)
         if not has_manifest and self.completion == "manifest":

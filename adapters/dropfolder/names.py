@@ -28,10 +28,10 @@ _UNDERSCORES = re.compile(r"_{2,}")
 
 
 def _clean_char(ch: str) -> str:
+    if ch.isspace():  # tabs and line breaks included: a name is one line
+        return " "
     if ch in _FORBIDDEN or unicodedata.category(ch) in _BAD_CATEGORIES:
         return "_"
-    if ch.isspace():
-        return " "
     return ch
 
 

@@ -88,7 +88,8 @@ class Attachment:
     """A file of a document: exactly one of ``path`` (large files) or ``data`` is set.
 
     A ``path`` handed out by :meth:`BackOfficeAdapter.take_outgoing` is valid until the item is
-    marked done or failed; the engine copies the bytes into its store before that.
+    marked done or failed; the engine copies the bytes into its store before that. ``name``
+    is untrusted when it comes from a partner (it may even be empty): adapters sanitise it.
     """
 
     name: str
@@ -102,8 +103,6 @@ class Attachment:
             raise BackOfficeDataError(
                 f"attachment {self.name!r}: exactly one of path or data must be given"
             )
-        if not self.name.strip():
-            raise BackOfficeDataError("attachment: the name is empty")
 
 
 @dataclass(frozen=True, slots=True)
