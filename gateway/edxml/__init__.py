@@ -36,6 +36,7 @@ from gateway.edxml.text import (
     repair_detached_marks,
 )
 from gateway.edxml.timefmt import VN_TZ
+from gateway.edxml.writer import WriteOptions, write_package
 
 __all__ = [
     "NS",
@@ -66,8 +67,10 @@ __all__ = [
     "TextWarning",
     "TraceHeader",
     "WarningKind",
+    "WriteOptions",
     "detect_legacy_encoding",
     "nfc",
     "read_package",
     "repair_detached_marks",
+    "write_package",
 ]
