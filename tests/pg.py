@@ -24,8 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ENV_URL = "GATEWAY_TEST_PG_URL"
-_cluster_url: str | None = None
-_cluster_error: str | None = None
+_state: dict[str, str] = {}  # "url" or "error" once a cluster start was tried
 
 
 def pg_bin_dir() -> Path | None:
@@ -100,19 +99,15 @@ def _start_cluster() -> str:
 
 def server_url() -> tuple[str | None, str]:
     """(admin URL, "") or (None, why there is no server)."""
-    global _cluster_url, _cluster_error
-    env = os.environ.get(ENV_URL)
-    if env:
-        return env, ""
-    if _cluster_url is None and _cluster_error is None:
+    if not _state:
         try:
-            _cluster_url = _start_cluster()
+            _state["url"] = _start_cluster()
         except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
             detail = getattr(exc, "stderr", b"") or b""
-            _cluster_error = f"{exc} {detail.decode(errors='replace')[:300]}".strip()
-    if _cluster_url is None:
-        return None, f"PostgreSQL unavailable: {_cluster_error} (set {ENV_URL} to use a server)"
-    return _cluster_url, ""
+            _state["error"] = f"{exc} {detail.decode(errors='replace')[:300]}".strip()
+    if "url" not in _state:
+        return None, f"PostgreSQL unavailable: {_state['error']} (set {ENV_URL} to use a server)"
+    return _state["url"], ""
 
 
 def fresh_database(admin_url: str, prefix: str = "gw_test") -> str:

@@ -27,5 +27,5 @@ def spawn(mode: str, url: str | None, data_dir: Path, *args: object) -> subproce
 
 
 def finish(proc: subprocess.Popen[bytes], timeout: float = 150) -> None:
-    out, err = proc.communicate(timeout=timeout)
+    _out, err = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, f"child failed ({proc.returncode}): {err.decode()[-2000:]}"

@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def test_a_50_mb_package_is_never_held_in_memory(tmp_path: Path) -> None:
     blobs = BlobStore(tmp_path)
     chunk = os.urandom(1 << 20)
 
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         for _ in range(50):
             yield chunk
 

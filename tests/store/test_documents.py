@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from gateway.store import (
     AttemptOutcome,
@@ -20,6 +21,7 @@ from gateway.store import (
     record_inbound,
     record_outbound,
 )
+from gateway.store.documents import insert_document
 from tests.store.factories import HANOI, MOIT, SUBJECT, VPCP, document, nfd, package
 
 
@@ -73,10 +75,6 @@ def test_same_transport_id_on_another_channel_is_a_different_document(store: Sto
 
 
 def test_unique_constraint_refuses_a_second_row_that_bypasses_the_check(store: Store) -> None:
-    from sqlalchemy.exc import IntegrityError
-
-    from gateway.store.documents import insert_document
-
     ref = store.put_package(package())
     with store.transaction() as s:
         record_inbound(s, document(), ref, channel="axis")

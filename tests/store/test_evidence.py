@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gateway.errors import StoreError
-from gateway.store import RetentionPolicy, Store, record_inbound
+from gateway.store import RetentionPolicy, Store, get_document, record_inbound
 from tests.store.conftest import FakeClock
 from tests.store.factories import document, package
 
@@ -125,8 +125,6 @@ def test_export_refuses_unknown_documents_and_corrupt_blobs(
     with pytest.raises(StoreError, match="no document"):
         store.export_evidence("không-có", tmp_path / "x.zip")
     with store.reading() as s:
-        from gateway.store import get_document
-
         doc = get_document(s, first)
     assert doc is not None
     path = store.blobs.path_for(doc.package_sha256)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from gateway.errors import LogIntegrityError, StoreError
-from gateway.store import Store
+from gateway.store import Store, chain
 from gateway.store.chain import GENESIS_HASH
 from tests.store.procs import finish, spawn
 
@@ -67,8 +67,6 @@ def test_edited_entry_is_reported_at_its_seq(store: Store) -> None:
 
 
 def test_edit_with_recomputed_hashes_breaks_the_next_link(store: Store) -> None:
-    from gateway.store import chain
-
     _fill(store)
     entry = store.log.entries_for("doc-0")[1]  # seq 4 (i = 3)
     assert entry.seq == 4

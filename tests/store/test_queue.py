@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -124,8 +125,6 @@ def test_failure_backs_off_per_schedule_then_dead_letters(store: Store, clock: F
 
 
 def test_backoff_delays_match_the_schedule_with_the_same_rng(store: Store) -> None:
-    import random
-
     expected = store.queue.policy.for_kind("deliver").delay(1, random.Random(7))
     _enqueue(store)
     (job,) = store.queue.claim("deliver", "w")

@@ -9,7 +9,8 @@
 URL "sqlite" means the SQLite file under DATA_DIR. ``chaos`` interleaves enqueueing jobs
 0..N-1 (dedupe keys make a restart's re-enqueue harmless) with claiming, doing the "work" (a row
 in ``test_effects``, committed together with the completion) and occasionally failing; the
-parent kills it with SIGKILL at random moments (it never stops by itself). ``drain`` works until no job is left unfinished.
+parent kills it with SIGKILL at random moments (it never stops by itself). ``finish`` and
+``drain`` work until no job is left unfinished.
 ``test_effects`` rows and ``test_running`` marks let the parent count every job's effects and
 catch two workers running the same job at the same time.
 """
