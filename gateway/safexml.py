@@ -46,8 +46,9 @@ class ParserLimits:
 DEFAULT_LIMITS = ParserLimits()
 
 _BOMS = (b"\xef\xbb\xbf",)
-_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_DECL_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 _UTF8_NAMES = {b"utf-8", b"utf8"}
 
 
@@ -64,24 +65,26 @@ def _new_parser() -> etree.XMLParser:
 
 
 def _check_prolog(data: bytes, source: str) -> None:
+    """Refuse by looking at the first bytes only (no copy of the input: it may be 200 MB)."""
     start = 0
     for bom in _BOMS:
         if data.startswith(bom):
             start = len(bom)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[start : start + 4]:
         raise XmlSecurityError(f"{source}: UTF-16/32 is not accepted; use UTF-8", reason="encoding")
-    head = data[start:].lstrip(b" \t\r\n")
-    if not head:
+    leading = _LEADING_SPACE.match(data, start)
+    pos = leading.end() if leading else start
+    if pos >= len(data):
         raise XmlSecurityError(f"{source}: no XML content (only whitespace)", reason="empty")
-    if not head.startswith(b"<"):
-        snippet = head[:20].decode("utf-8", "replace")
+    if data[pos : pos + 1] != b"<":
+        snippet = data[pos : pos + 20].decode("utf-8", "replace")
         raise XmlSecurityError(
             f"{source}: content before the XML declaration ({snippet!r}); "
             "a package must start with '<?xml' or its root element",
             reason="junk-before-declaration",
             line=1,
         )
-    match = _DECL_ENCODING.match(head)
+    match = _DECL_ENCODING.match(data, pos)
     if match and match.group(1).lower() not in _UTF8_NAMES:
         name = match.group(1).decode("ascii", "replace")
         raise XmlSecurityError(
@@ -89,35 +92,30 @@ def _check_prolog(data: bytes, source: str) -> None:
             reason="encoding",
             line=1,
         )
-    # The DOCTYPE must come before the root; refusing any occurrence in the prolog is enough,
-    # and lxml's docinfo is checked again after parsing.
-    root_at = _first_element_offset(head)
-    if _DOCTYPE.search(head, 0, root_at if root_at >= 0 else len(head)):
+    # A DOCTYPE can only stand in the prolog, before the root element; lxml's docinfo is
+    # checked again after parsing.
+    if _prolog_has_doctype(data, pos):
         raise XmlSecurityError(
             f"{source}: document type declarations (DTD) are refused", reason="dtd"
         )
 
 
-def _first_element_offset(head: bytes) -> int:
-    """Offset of the root element's '<' (skipping declaration, PIs, comments, DOCTYPE)."""
-    pos = 0
-    length = len(head)
+def _prolog_has_doctype(data: bytes, pos: int) -> bool:
+    """Scan declaration, processing instructions and comments up to the root element."""
+    length = len(data)
     while pos < length:
-        lt = head.find(b"<", pos)
+        lt = data.find(b"<", pos)
         if lt < 0 or lt + 1 >= length:
-            return -1
-        nxt = head[lt + 1 : lt + 2]
-        if nxt == b"?":
-            end = head.find(b"?>", lt)
+            return False
+        if data.startswith(b"<?", lt):
+            end = data.find(b"?>", lt)
             pos = length if end < 0 else end + 2
-        elif head.startswith(b"<!--", lt):
-            end = head.find(b"-->", lt)
+        elif data.startswith(b"<!--", lt):
+            end = data.find(b"-->", lt)
             pos = length if end < 0 else end + 3
-        elif nxt == b"!":
-            return -1 if not head.startswith(b"<!DOCTYPE", lt) else lt + 1
         else:
-            return lt
-    return -1
+            return _DOCTYPE.match(data, lt) is not None
+    return False
 
 
 def parse(
@@ -135,7 +133,7 @@ def parse(
     try:
         root = etree.fromstring(data, _new_parser())
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, source) from None
+        raise _syntax_error(exc, data, source) from None
     tree = root.getroottree()
     if getattr(tree.docinfo, "doctype", ""):
         raise XmlSecurityError(
@@ -190,6 +188,7 @@ _ENTITY_CODES = {
     _ERR.ERR_ENTITY_LOOP,
     _ERR.ERR_EXT_ENTITY_STANDALONE,
 }
+_NOT_TRUNCATION = {_ERR.ERR_TAG_NAME_MISMATCH, _ERR.ERR_DOCUMENT_END}
 _ENCODING_CODES = {
     _ERR.ERR_INVALID_ENCODING,
     _ERR.ERR_UNKNOWN_ENCODING,
@@ -197,12 +196,25 @@ _ENCODING_CODES = {
 }
 
 
-def _syntax_error(exc: etree.XMLSyntaxError, source: str) -> XmlSecurityError:
+def _at_end_of_data(exc: etree.XMLSyntaxError, data: bytes) -> bool:
+    """Whether libxml2 stopped at (or past) the last character: the input was cut short."""
+    line, column = getattr(exc, "position", None) or (exc.lineno or 0, 0)
+    end = len(data.rstrip())
+    last_line = data.count(b"\n", 0, end) + 1
+    start = data.rfind(b"\n", 0, end) + 1
+    chars = len(data[start:end].decode("utf-8", "replace"))
+    if not line:
+        return False
+    return int(line) > last_line or (int(line) == last_line and int(column) > chars)
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, data: bytes, source: str) -> XmlSecurityError:
     """Map libxml2's error (by its code, wording as a fallback) to one reason tag."""
     message = str(exc.msg or exc)
     line = exc.lineno or None
     lowered = message.lower()
     code: int | None = getattr(exc, "code", None)  # set by libxml2; absent from the stubs
+    cut_short = code not in _NOT_TRUNCATION and _at_end_of_data(exc, data)
     if code in _ENTITY_CODES or "entity" in lowered:
         reason, label = "entity", "entity references are refused"
     elif code in _ENCODING_CODES or "encoding" in lowered or "utf-8" in lowered:
@@ -211,7 +223,7 @@ def _syntax_error(exc: etree.XMLSyntaxError, source: str) -> XmlSecurityError:
         reason, label = "too-deep", "elements are nested too deeply"
     elif code == _ERR.ERR_DOCUMENT_EMPTY:
         reason, label = "empty", "there is no root element"
-    elif code == _ERR.ERR_TAG_NOT_FINISHED or "premature end" in lowered or "eof" in lowered:
+    elif code == _ERR.ERR_TAG_NOT_FINISHED or "premature end" in lowered or cut_short:
         reason, label = "truncated", "the document is truncated"
     else:
         reason, label = "not-well-formed", "not well-formed XML"

@@ -24,6 +24,7 @@ attachment-duplicate-id         error    two Attachments share a ContentId
 attachment-name-mismatch        warning  Reference and Attachment name the file differently
 attachment-base64               error    ContentTransferEncoded is not decodable base64
 attachment-empty                warning  ContentTransferEncoded is empty
+attachment-zip                  error    a wrapper ZIP is broken or inflates past the limits
 revoke-without-responsefor      error    BussinessDocType 1 without ResponseFor
 update-without-documentid       error    BussinessDocType 2 without Bussiness/DocumentId
 update-without-documentinfo     error    BussinessDocType 2 without BussinessDocumentInfo
@@ -45,10 +46,15 @@ from datetime import date, datetime
 from lxml import etree
 
 from gateway.edxml.agency import MAX_LENGTH, AgencyId
+from gateway.edxml.attachments import ZIP_SIGNATURE, UnzipLimits, maybe_unzip
 from gateway.errors import AgencyIdError
 from gateway.schema import EDXML_NS, PackageKind, Problem, Severity, element_path
 
-__all__ = ["KNOWN_STATUS_CODES", "run_checks"]
+__all__ = ["DEFAULT_UNZIP_LIMITS", "KNOWN_STATUS_CODES", "run_checks"]
+
+_MiB = 1024 * 1024
+DEFAULT_UNZIP_LIMITS = UnzipLimits(max_size=100 * _MiB, max_ratio=100.0)
+"""Same bounds as the reader's defaults (``ReadLimits``): one file at most 100 MiB, 100:1."""
 
 _NS = f"{{{EDXML_NS}}}"
 
@@ -85,7 +91,12 @@ def _iter(root: etree._Element, *names: str) -> Iterator[etree._Element]:
         yield from root.iter(f"{_NS}{name}")
 
 
-def run_checks(root: etree._Element, kind: PackageKind | None) -> list[Problem]:
+def run_checks(
+    root: etree._Element,
+    kind: PackageKind | None,
+    *,
+    unzip_limits: UnzipLimits = DEFAULT_UNZIP_LIMITS,
+) -> list[Problem]:
     """Every semantic problem of the package rooted at ``root``, in document order."""
     problems: list[Problem] = []
     problems += check_agency_ids(root)
@@ -93,7 +104,7 @@ def run_checks(root: etree._Element, kind: PackageKind | None) -> list[Problem]:
     problems += check_text_normalisation(root)
     if kind == "edoc":
         problems += check_manifest(root)
-        problems += check_attachment_content(root)
+        problems += check_attachment_content(root, unzip_limits)
         problems += check_business(root)
     elif kind == "status":
         problems += check_status_code(root)
@@ -350,30 +361,38 @@ def check_manifest(root: etree._Element) -> list[Problem]:
     return problems
 
 
-def _base64_problem(text: str) -> str | None:
-    """None when ``text`` decodes as base64, else why not. C-speed for the common case."""
+def _decode_base64(text: str) -> tuple[bytes | None, str | None]:
+    """(bytes, None) when ``text`` decodes as base64, else (None, why not). C speed."""
     try:
         data = text.encode("ascii")
     except UnicodeEncodeError:
         bad = next(i for i, ch in enumerate(text) if not ch.isascii())
-        return f"it contains the non-ASCII character {text[bad]!r} at position {bad + 1}"
+        return None, f"it contains the non-ASCII character {text[bad]!r} at position {bad + 1}"
     compact = data.translate(None, _BASE64_WHITESPACE)
+    del data
     try:
-        binascii.a2b_base64(compact, strict_mode=True)
+        return binascii.a2b_base64(compact, strict_mode=True), None
     except binascii.Error as exc:
         bad_char = _BASE64_BAD.search(text)
         if bad_char:
-            return (
+            return None, (
                 f"it contains {bad_char.group()!r} at position {bad_char.start() + 1}, "
                 "which is not a base64 character"
             )
         if len(compact) % 4:
-            return f"its length without whitespace ({len(compact)}) is not a multiple of 4"
-        return f"it is not valid base64 ({exc})"
-    return None
+            return None, f"its length without whitespace ({len(compact)}) is not a multiple of 4"
+        return None, f"it is not valid base64 ({exc})"
 
 
-def check_attachment_content(root: etree._Element) -> list[Problem]:
+def check_attachment_content(
+    root: etree._Element, unzip_limits: UnzipLimits = DEFAULT_UNZIP_LIMITS
+) -> list[Problem]:
+    """Base64 decodes; a producer's wrapper ZIP opens and stays within ``unzip_limits``.
+
+    The ZIP rule is the reader's own (:func:`gateway.edxml.attachments.maybe_unzip`), so a
+    package that validates is one the reader will unpack, and a zip bomb is refused after at
+    most ``unzip_limits.max_size`` bytes of output.
+    """
     problems: list[Problem] = []
     for element in root.iterfind(f"{_NS}AttachmentEncoded/{_NS}Attachment"):
         content = element.find(f"{_NS}ContentTransferEncoded")
@@ -391,8 +410,8 @@ def check_attachment_content(root: etree._Element) -> list[Problem]:
                 )
             )
             continue
-        why = _base64_problem(text)
-        if why:
+        data, why = _decode_base64(text)
+        if data is None:
             problems.append(
                 _problem(
                     "error",
@@ -401,6 +420,21 @@ def check_attachment_content(root: etree._Element) -> list[Problem]:
                     "attachment-base64",
                 )
             )
+            continue
+        name = _child_text(element, "AttachmentName") or ""
+        if data.startswith(ZIP_SIGNATURE):
+            try:
+                maybe_unzip(name, data, unzip_limits)
+            except ValueError as exc:
+                problems.append(
+                    _problem(
+                        "error",
+                        content,
+                        f"Attachment {key!r} is a ZIP that cannot be unpacked safely: {exc}",
+                        "attachment-zip",
+                    )
+                )
+        del data
     return problems
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from gateway import safexml
-from gateway.edxml.checks import run_checks
+from gateway.edxml.attachments import UnzipLimits
+from gateway.edxml.checks import DEFAULT_UNZIP_LIMITS, run_checks
 from gateway.errors import EdxmlValidationError, XmlSecurityError
 from gateway.safexml import DEFAULT_LIMITS, ParserLimits
 from gateway.schema import (
@@ -115,12 +116,14 @@ def validate_package(
     data: bytes | etree._ElementTree,
     *,
     limits: ParserLimits = DEFAULT_LIMITS,
+    unzip_limits: UnzipLimits = DEFAULT_UNZIP_LIMITS,
     source: str = "input",
 ) -> ValidationReport:
     """Validate a package given as raw bytes (parsed by :mod:`gateway.safexml`) or as a tree.
 
     ``kind`` in the report is ``edoc`` or ``status`` as detected from the MessageHeader, None
-    when the input is not an edXML package at all.
+    when the input is not an edXML package at all. ``limits`` bound the parse, ``unzip_limits``
+    the inflation of zipped attachments (the reader's defaults).
     """
     if isinstance(data, (bytes, bytearray, memoryview)):
         try:
@@ -137,5 +140,5 @@ def validate_package(
     # With nothing to tell the kinds apart, the document schema gives the most useful report
     # ("required element MessageHeader is missing ..."), but the kind stays unknown.
     schema_problems = validate_tree(tree, kind or "edoc")
-    semantic_problems = run_checks(root, kind)
+    semantic_problems = run_checks(root, kind, unzip_limits=unzip_limits)
     return ValidationReport.of(kind, schema_problems + semantic_problems)
