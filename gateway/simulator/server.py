@@ -52,7 +52,18 @@ class _Server(ThreadingHTTPServer):
         self.service = service
         self.faults = faults
         self.clock = clock
+        self.closing = False
+        self.inflight = 0
+        self.idle = threading.Condition()
         super().__init__(address, _Handler)
+
+    def drain(self, timeout: float) -> None:
+        """Refuse new requests and wait for those in flight (the store closes next)."""
+        deadline = time.monotonic() + timeout
+        with self.idle:
+            self.closing = True
+            while self.inflight and time.monotonic() < deadline:
+                self.idle.wait(deadline - time.monotonic())
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -144,6 +155,20 @@ class _Handler(BaseHTTPRequestHandler):
         return out
 
     def _dispatch(self) -> None:
+        server = self.server
+        with server.idle:
+            if server.closing:
+                self.close_connection = True
+                return
+            server.inflight += 1
+        try:
+            self._dispatch_one()
+        finally:
+            with server.idle:
+                server.inflight -= 1
+                server.idle.notify_all()
+
+    def _dispatch_one(self) -> None:
         path = self.path.split("?", 1)[0]
         if path.startswith("/_admin/"):
             self._admin(path)
@@ -273,7 +298,7 @@ class SimulatorServer:
             self._store = None
             raise
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="axis-sim", daemon=True
+            target=self._server.serve_forever, args=(0.1,), name="axis-sim", daemon=True
         )
         self._thread.start()
         log.info("axis simulator listening on %s", self.url)
@@ -292,6 +317,7 @@ class SimulatorServer:
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
+            self._server.drain(timeout=10.0)
             self._server.server_close()
             self._server = None
         if self._thread is not None:
