@@ -117,18 +117,24 @@ class UnzipLimits:
     ratio_floor: int = 1024 * 1024
 
 
-def maybe_unzip(name: str, data: bytes, limits: UnzipLimits) -> bytes | None:
+def maybe_unzip(
+    name: str, data: bytes, limits: UnzipLimits, *, declared_zip: bool = False
+) -> bytes | None:
     """The single entry's bytes if ``data`` is a producer's wrapper ZIP, else None.
 
     A wrapper is a ZIP (signature ``PK\\x03\\x04``) with exactly one file entry, attached under a
     name that is not itself ``.zip``; Office files (also ZIPs) have many entries and stay as
-    they are. Raises :class:`ValueError` (with the reason) for a broken or over-limit ZIP.
+    they are. Raises :class:`ValueError` (with the reason) for an over-limit ZIP, and for a
+    broken one when the producer declared ``application/zip`` (otherwise the bytes merely
+    happen to start like a ZIP and are kept as they are).
     """
     if not data.startswith(ZIP_SIGNATURE) or name.lower().endswith(".zip"):
         return None
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
+        if not declared_zip:
+            return None
         raise ValueError(f"starts like a ZIP but cannot be opened ({exc})") from None
     with archive:
         entries = [info for info in archive.infolist() if not info.is_dir()]

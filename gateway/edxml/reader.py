@@ -199,7 +199,12 @@ def _attachment(
             here, None, f"{label} is {len(data)} bytes, over the limit of {cap}", line=line
         )
     try:
-        inner = maybe_unzip(name, data, UnzipLimits(max_size=cap, max_ratio=limits.max_zip_ratio))
+        inner = maybe_unzip(
+            name,
+            data,
+            UnzipLimits(max_size=cap, max_ratio=limits.max_zip_ratio),
+            declared_zip=(declared or "").lower() in _ZIP_TYPES,
+        )
     except ValueError as exc:
         raise w.error(here, None, f"{label}: {exc}", line=line) from None
     if inner is not None:

@@ -82,6 +82,8 @@ def _check_edoc(doc: EdocPackage) -> None:
             raise EdxmlBuildError(
                 f"attachment {att.name!r}: content_id must be a bare token (got {att.content_id!r})"
             )
+        if not att.data:
+            raise EdxmlBuildError(f"attachment {att.name!r} is empty (0 bytes)")
         if att.content_id in seen:
             raise EdxmlBuildError(f"duplicate attachment content_id {att.content_id!r}")
         seen.add(att.content_id)
