@@ -290,7 +290,8 @@ class DropFolderAdapter:
 
     def mark_failed(self, item: OutgoingItem, reasons: Sequence[str]) -> None:
         source, name = self._claimed(item)
-        self._fail(source, name, list(reasons) or ["refused without a reason"], stage="gateway")
+        listed = [reasons] if isinstance(reasons, str) else [str(r) for r in reasons]
+        self._fail(source, name, listed or ["refused without a reason"], stage="gateway")
 
     def _claimed(self, item: OutgoingItem) -> tuple[Path, str]:
         parts = item.item_id.split("@", 3)
@@ -322,7 +323,13 @@ class DropFolderAdapter:
     def _recover_expired(self) -> None:
         """Claims older than the lease (their process died) go back to the outbox."""
         now_ms = self.clock().timestamp() * 1000
-        for entry in os.scandir(self.root / "processing"):
+        try:
+            entries = list(os.scandir(self.root / "processing"))
+        except OSError as exc:
+            raise AdapterError(
+                f"dropfolder: cannot list processing/: {exc}", retryable=True
+            ) from exc
+        for entry in entries:
             parts = entry.name.split("@", 3)
             if len(parts) != 4 or not parts[1].isdigit():
                 continue
@@ -333,6 +340,11 @@ class DropFolderAdapter:
                 move_unique(Path(entry.path), self.root / box, parts[3])
             except FileNotFoundError:
                 continue  # another process recovered or finished it first
+            except OSError as exc:
+                raise AdapterError(
+                    f"dropfolder: cannot return expired claim {entry.name!r}: {exc}",
+                    retryable=True,
+                ) from exc
 
     def _sweep_temp(self) -> None:
         """Temp builds of a crashed process are removed after a day (never while in use)."""

@@ -210,7 +210,7 @@ def test_mark_done_and_failed_move_the_item(tmp_path: Path) -> None:
     drop_document(tmp_path, "refused")
     items = {i.item_id.rsplit("@")[-1]: i for i in adapter.take_outgoing()}
     adapter.mark_done(items["ok"])
-    adapter.mark_failed(items["refused"], ["Không tìm thấy mã định danh 000.00.00.H29"])
+    adapter.mark_failed(items["refused"], "Không tìm thấy mã định danh 000.00.00.H29")
     assert (tmp_path / "done" / "ok" / "metadata.json").is_file()
     report = error_report(tmp_path, "refused")
     assert report["reasons"] == ["Không tìm thấy mã định danh 000.00.00.H29"]
