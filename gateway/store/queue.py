@@ -25,11 +25,12 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import CursorResult, func, insert, select, update
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.errors import QueueError
+from gateway.store import queue_view
 from gateway.store.backoff import RetryPolicy
 from gateway.store.clock import Clock, system_clock
 from gateway.store.models_queue import Job, JobAttempt
@@ -392,14 +393,10 @@ class WorkQueue:
 
         self._run(session, run)
 
-    # -- looking ---------------------------------------------------------------------------
+    # -- looking (read-only, see gateway.store.queue_view) ---------------------------------
 
     def get(self, job_id: int) -> JobInfo:
-        with self._read.begin() as s:
-            job = s.get(Job, job_id)
-            if job is None:
-                raise QueueError(f"no job {job_id}")
-            return _info(job)
+        return queue_view.get_job(self._read, job_id)
 
     def list_jobs(
         self,
@@ -410,52 +407,13 @@ class WorkQueue:
         after_id: int = 0,
     ) -> list[JobInfo]:
         """Jobs in id order (page with ``after_id``), optionally one state and/or kind."""
-        stmt = select(Job).where(Job.id > after_id).order_by(Job.id).limit(limit)
-        if state is not None:
-            stmt = stmt.where(Job.state == state.value)
-        if kind is not None:
-            stmt = stmt.where(Job.kind == kind)
-        with self._read.begin() as s:
-            return [_info(j) for j in s.scalars(stmt)]
+        return queue_view.list_jobs(
+            self._read, state=state, kind=kind, limit=limit, after_id=after_id
+        )
 
     def attempts(self, job_id: int) -> list[JobAttemptInfo]:
-        stmt = select(JobAttempt).where(JobAttempt.job_id == job_id).order_by(JobAttempt.id)
-        with self._read.begin() as s:
-            return [
-                JobAttemptInfo(
-                    job_id=a.job_id,
-                    attempt=a.attempt,
-                    worker_id=a.worker_id,
-                    claimed_at=a.claimed_at,
-                    lease_expires_at=a.lease_expires_at,
-                    finished_at=a.finished_at,
-                    outcome=AttemptResult(a.outcome),
-                    error=a.error,
-                )
-                for a in s.scalars(stmt)
-            ]
+        return queue_view.job_attempts(self._read, job_id)
 
     def counts(self) -> dict[tuple[str, JobState], int]:
         """Number of jobs per (kind, state)."""
-        stmt = select(Job.kind, Job.state, func.count()).group_by(Job.kind, Job.state)
-        with self._read.begin() as s:
-            return {(k, JobState(st)): int(n) for k, st, n in s.execute(stmt)}
-
-
-def _info(job: Job) -> JobInfo:
-    return JobInfo(
-        id=job.id,
-        kind=job.kind,
-        state=JobState(job.state),
-        payload=dict(job.payload),
-        dedupe_key=job.dedupe_key,
-        attempts=job.attempts,
-        not_before=job.not_before,
-        lease_owner=job.lease_owner,
-        lease_expires_at=job.lease_expires_at,
-        last_error=job.last_error,
-        resent=job.resent,
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        finished_at=job.finished_at,
-    )
+        return queue_view.job_counts(self._read)
