@@ -19,8 +19,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 _COMMAND_MODULES: tuple[str, ...] = (
     # one line per area; each module defines register(subparsers)
+    "gateway.cli.edxml_cmd",
     "gateway.cli.security_cmd",
     "gateway.cli.store_cmd",
+    "gateway.cli.vxp_cmd",
 )
 
 
