@@ -24,7 +24,8 @@ attachment-duplicate-id         error    two Attachments share a ContentId
 attachment-name-mismatch        warning  Reference and Attachment name the file differently
 attachment-base64               error    ContentTransferEncoded is not decodable base64
 attachment-empty                warning  ContentTransferEncoded is empty
-attachment-zip                  error    a wrapper ZIP is broken or inflates past the limits
+attachment-zip                  error    a wrapper ZIP inflates past the limits, or a declared
+                                         ZIP (application/zip) cannot be opened
 revoke-without-responsefor      error    BussinessDocType 1 without ResponseFor
 update-without-documentid       error    BussinessDocType 2 without Bussiness/DocumentId
 update-without-documentinfo     error    BussinessDocType 2 without BussinessDocumentInfo
@@ -69,6 +70,7 @@ _TS_LENIENT = re.compile(
 )
 _DOCUMENT_ID = re.compile(r"[^,]+,(\d{4}/\d{2}/\d{2}),.+")
 _BASE64_WHITESPACE = b" \t\r\n"
+_ZIP_TYPES = frozenset({"application/zip", "application/x-zip-compressed", "application/x-zip"})
 _SCAN_CHUNK = 4 * 1024 * 1024  # characters of base64 text checked per step
 _BASE64_BAD = re.compile(r"[^A-Za-z0-9+/=\s]")
 
@@ -418,11 +420,17 @@ def check_attachment_content(
 ) -> list[Problem]:
     """Base64 decodes; a producer's wrapper ZIP opens and stays within ``unzip_limits``.
 
-    The ZIP rule is the reader's own (:func:`gateway.edxml.attachments.maybe_unzip`), so a
-    package that validates is one the reader will unpack, and a zip bomb is refused after at
-    most ``unzip_limits.max_size`` bytes of output.
+    The ZIP rule is the reader's own (:func:`gateway.edxml.attachments.maybe_unzip`, with the
+    same name and declared-type fallbacks), so a package that validates is one the reader will
+    unpack; a zip bomb is refused after at most ``unzip_limits.max_size`` bytes of output, and
+    bytes that merely start like a ZIP are an error only when the producer declared a ZIP.
     """
     problems: list[Problem] = []
+    references: dict[str, etree._Element] = {}
+    for reference in root.iterfind(
+        f"{_NS}edXMLEnvelope/{_NS}edXMLBody/{_NS}edXMLManifest/{_NS}Reference"
+    ):
+        references.setdefault(_content_id(reference) or "", reference)
     for element in root.iterfind(f"{_NS}AttachmentEncoded/{_NS}Attachment"):
         content = element.find(f"{_NS}ContentTransferEncoded")
         if content is None:
@@ -451,9 +459,20 @@ def check_attachment_content(
             )
             continue
         if head.startswith(ZIP_SIGNATURE):
-            name = _child_text(element, "AttachmentName") or ""
+            listed = references.get(key)
+            name = _child_text(element, "AttachmentName") or (
+                _child_text(listed, "AttachmentName") if listed is not None else None
+            )
+            declared = _child_text(element, "ContentType") or (
+                _child_text(listed, "ContentType") if listed is not None else None
+            )
             try:
-                maybe_unzip(name, binascii.a2b_base64(text.encode("ascii")), unzip_limits)
+                maybe_unzip(
+                    name or key,
+                    binascii.a2b_base64(text.encode("ascii")),
+                    unzip_limits,
+                    declared_zip=(declared or "").lower() in _ZIP_TYPES,
+                )
             except ValueError as exc:
                 problems.append(
                     _problem(

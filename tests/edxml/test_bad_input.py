@@ -113,7 +113,9 @@ CASES = [
          EdxmlParseError, "base64", "attachment-base64"),
     Case("zip-bomb", _with_tree(lambda t: set_text(t, "ContentTransferEncoded", _zip_bomb())),
          EdxmlParseError, "zip bomb", "attachment-zip"),
-    Case("broken-zip", _with_tree(lambda t: set_text(t, "ContentTransferEncoded", _broken_zip())),
+    Case("broken-declared-zip", _with_tree(
+        lambda t: (set_text(t, "ContentTransferEncoded", _broken_zip()),
+                   set_text(t, "Attachment/ContentType", "application/zip"))),
          EdxmlParseError, "ZIP", "attachment-zip"),
 ]  # fmt: skip
 
@@ -169,6 +171,15 @@ def test_validator_and_reader_share_the_zip_limits() -> None:
     defaults = ReadLimits()
     assert DEFAULT_UNZIP_LIMITS.max_size == defaults.max_attachment_size
     assert DEFAULT_UNZIP_LIMITS.max_ratio == defaults.max_zip_ratio
+
+
+def test_bytes_that_merely_start_like_a_zip_pass_both() -> None:
+    """Declared text/plain, starting with PK\\x03\\x04 but no ZIP: kept raw by both."""
+    data = _with_tree(lambda t: set_text(t, "ContentTransferEncoded", _broken_zip()))
+    assert validate_package(data).problems == ()
+    package = read_package(data).package
+    assert isinstance(package, EdocPackage)
+    assert package.attachments[0].data.startswith(b"PK\x03\x04")
 
 
 def test_a_good_zipped_attachment_passes_both() -> None:
