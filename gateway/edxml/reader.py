@@ -184,7 +184,8 @@ def _attachment(
     line = source_line(encoded)
     encoded.text = None  # free the tree's copy before decoding ours
     cap = min(limits.max_attachment_size, budget)
-    if len(text) // 4 * 3 > cap + 3 + len(text) // 20:  # rough bound before paying for decoding
+    # Refuse before paying for decoding; 5 % slack covers line breaks in wrapped base64.
+    if len(text) // 4 * 3 > cap + 3 + len(text) // 20:
         estimate = len(text) // 4 * 3
         raise w.error(
             here, None, f"{label} is about {estimate} bytes, over the limit of {cap}", line=line
