@@ -42,6 +42,7 @@ from gateway.store.documents import (
     OutboundResult,
     find_document,
     get_document,
+    list_documents,
     record_outbound,
 )
 from gateway.store.evidence import EvidenceSummary
@@ -126,6 +127,7 @@ __all__ = [
     "get_document",
     "latest_status_query",
     "list_agencies",
+    "list_documents",
     "record_attempt",
     "record_inbound",
     "record_outbound",

@@ -150,6 +150,19 @@ def find_document(
     return None if doc is None else _stored(session, doc)
 
 
+def list_documents(
+    session: Session, direction: Direction | None = None, *, limit: int = 50
+) -> list[StoredDocument]:
+    """The newest documents first (optionally of one direction): for overviews and read models."""
+    if limit < 1:
+        raise RecordError(f"limit must be at least 1, got {limit}")
+    stmt = select(Document)
+    if direction is not None:
+        stmt = stmt.where(Document.direction == direction.value)
+    stmt = stmt.order_by(Document.created_at.desc(), Document.id.desc()).limit(limit)
+    return [_stored(session, doc) for doc in session.scalars(stmt).all()]
+
+
 def record_outbound(
     session: Session,
     record: DocumentRecord,
