@@ -1,0 +1,42 @@
+"""Queue a signed status package for sending, with its log entry, in the caller's transaction.
+
+Three producers share it: the back office's statuses (03…16), the automatic 01 once a received
+document is stored, and the 02 that answers a refused package (which has no document row, so
+no ``document_ref`` and no status event).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gateway.exchange import jobs
+from gateway.exchange.routing import Router
+from gateway.store import Store
+
+
+def queue_status(
+    store: Store,
+    router: Router,
+    s: Session,
+    *,
+    to: str,
+    sha256: str,
+    code: str,
+    document_ref: str | None,
+    event_id: int | None,
+) -> None:
+    channel = router.channel_for(s, to)
+    details: dict[str, Any] = {"code": code, "to": to, "channel": channel}
+    payload: dict[str, Any] = {"sha256": sha256, "to": to, "channel": channel, "code": code}
+    if event_id is not None:
+        details["event"] = event_id
+        payload["event"] = event_id
+    if document_ref is not None:
+        payload["document"] = document_ref
+    store.log.append(
+        s, "status.out", document_ref=document_ref, package_sha256=sha256, details=details
+    )
+    key = f"status-event:{event_id}" if event_id is not None else f"status-package:{sha256}"
+    store.queue.enqueue(s, jobs.SEND_STATUS, payload, dedupe_key=key)
