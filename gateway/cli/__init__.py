@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "gateway.cli.security_cmd",
     "gateway.cli.store_cmd",
     "gateway.cli.vxp_cmd",
+    "gateway.cli.run_cmd",
 )
 
 
