@@ -32,6 +32,7 @@ from gateway.store import (
     RejectionRecord,
     StatusEventRecord,
     Store,
+    StoredDocument,
     find_document,
     record_inbound,
     record_rejection,
@@ -166,20 +167,10 @@ class Intake:
         about = package.response_for
         reporter = package.from_.organ_id
         with self.store.transaction() as s:
-            doc = find_document(s, Direction.OUT, me, about.document_id)
-            problem = None
-            if doc is None or (about.organ_id not in (None, me)):
-                problem = f"the status is about {about.document_id!r}, not a document {me} sent"
-            elif reporter not in doc.record.recipients:
-                problem = f"{reporter} reported a status on a document it was not sent"
-            if problem is not None or doc is None:
+            doc, problem = _concerned(s, me, reporter, about.document_id, about.organ_id)
+            if doc is None:
                 return self._reject(
-                    _with(seen, problem or ""),
-                    blob,
-                    channel=channel,
-                    ref=ref,
-                    kind="status",
-                    session=s,
+                    _with(seen, problem), blob, channel=channel, ref=ref, kind="status", session=s
                 )
             event, created = record_status(
                 s,
@@ -294,6 +285,24 @@ class Intake:
             return self.store.put_package(self.sealer.seal(refusal, now=now, source="status 02"))
         except GatewayError:
             return None
+
+
+def _concerned(
+    s: Session, me: str, reporter: str, document_id: str, issuer: str | None
+) -> tuple[StoredDocument | None, str]:
+    """The document a received status is about: one we sent to the reporter (01…16), or one
+    the reporter sent us and now reports on itself (13, take-back request)."""
+    if issuer in (None, me):
+        sent = find_document(s, Direction.OUT, me, document_id)
+        if sent is not None:
+            if reporter in sent.record.recipients:
+                return sent, ""
+            return None, f"{reporter} reported a status on a document it was not sent"
+    if issuer in (None, reporter):
+        received = find_document(s, Direction.IN, reporter, document_id)
+        if received is not None:
+            return received, ""
+    return None, f"the status is about {document_id!r}, which {me} neither sent nor received"
 
 
 def _with(seen: Admission, reason: str) -> Admission:

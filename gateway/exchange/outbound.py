@@ -25,6 +25,7 @@ from gateway.errors import (
 )
 from gateway.exchange import jobs
 from gateway.exchange.backoffice import Attachment, OutgoingDocument, OutgoingStatus
+from gateway.exchange.lifecycle import TAKE_BACK
 from gateway.exchange.mapping import (
     package_from_outgoing,
     record_from_package,
@@ -156,10 +157,26 @@ class Outbound:
                 )
         return Accepted(result.document_id, True)
 
-    # -- statuses about documents we received ------------------------------------------------
+    # -- statuses -----------------------------------------------------------------------------
 
-    def _received(self, item: OutgoingStatus) -> StoredDocument:
+    def _concerned(self, item: OutgoingStatus) -> tuple[StoredDocument, tuple[str, ...]]:
+        """The document a status is about, and who gets the status.
+
+        Every code but 13 reports on a document we *received*: it goes back to its issuer. A 13
+        (take-back request) is the issuer's own: it is about a document we *sent*, and goes to
+        each of its recipients.
+        """
         ref = item.original
+        me = self.identity.organ_id
+        if item.code == TAKE_BACK:
+            with self.store.reading() as s:
+                found = find_document(s, Direction.OUT, me, ref.document_id)
+            if found is None:
+                raise OutboundRefusal(
+                    f"status {item.item_id!r}: unknown document",
+                    (f"status 13 needs a document {me} sent; {ref.document_id!r} is not one",),
+                )
+            return found, found.record.recipients
         issuer = ref.organ_id or issuer_of(ref.document_id)
         if issuer is None:
             raise OutboundRefusal(
@@ -173,10 +190,10 @@ class Outbound:
                 f"status {item.item_id!r}: unknown document",
                 (f"no document {ref.document_id!r} from {issuer} was received by this gateway",),
             )
-        return found
+        return found, (found.record.sender,)
 
     def submit_status(self, item: OutgoingStatus) -> Accepted:
-        original = self._received(item)
+        original, targets = self._concerned(item)
         me = self.identity.organ_id
         try:
             package = status_package_for(
@@ -207,12 +224,12 @@ class Outbound:
                 ),
                 package=blob,
             )
-            if created:
+            for to in targets if created else ():
                 queue_status(
                     self.store,
                     self.router,
                     s,
-                    to=original.record.sender,
+                    to=to,
                     sha256=blob.sha256,
                     code=item.code,
                     document_ref=original.id,

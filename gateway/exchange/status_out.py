@@ -38,5 +38,5 @@ def queue_status(
     store.log.append(
         s, "status.out", document_ref=document_ref, package_sha256=sha256, details=details
     )
-    key = f"status-event:{event_id}" if event_id is not None else f"status-package:{sha256}"
+    key = f"status-event:{event_id}:{to}" if event_id is not None else f"status-package:{sha256}"
     store.queue.enqueue(s, jobs.SEND_STATUS, payload, dedupe_key=key)
