@@ -19,6 +19,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 _COMMAND_MODULES: tuple[str, ...] = (
     # one line per area; each module defines register(subparsers)
+    "gateway.cli.demo_cmd",
     "gateway.cli.edxml_cmd",
     "gateway.cli.security_cmd",
     "gateway.cli.store_cmd",
