@@ -14,7 +14,8 @@ Public API (see docs/store.md)::
     # acknowledge the transport only after the commit
 
 Modules: ``records`` (values), ``blobs``, ``queue`` + ``backoff``, ``log`` + ``chain``,
-``evidence``, ``archive``, ``documents``, ``inbox``, ``deliveries``, ``statuses``, ``directory``.
+``evidence``, ``archive``, ``documents``, ``inbox``, ``rejections``, ``deliveries``, ``statuses``,
+``directory``.
 """
 
 from __future__ import annotations
@@ -73,6 +74,13 @@ from gateway.store.records import (
     StoredDocument,
     StoredStatusEvent,
 )
+from gateway.store.rejections import (
+    RejectionRecord,
+    StoredRejection,
+    find_rejection,
+    list_rejections,
+    record_rejection,
+)
 from gateway.store.statuses import (
     current_statuses,
     latest_status_query,
@@ -108,12 +116,14 @@ __all__ = [
     "LogVerification",
     "OutboundResult",
     "RecordError",
+    "RejectionRecord",
     "RetentionPolicy",
     "RetryPolicy",
     "RetrySchedule",
     "StatusEventRecord",
     "Store",
     "StoredDocument",
+    "StoredRejection",
     "StoredStatusEvent",
     "WorkQueue",
     "agencies_for_certificate",
@@ -122,15 +132,18 @@ __all__ = [
     "deliveries_for",
     "find_delivery_by_peer_ref",
     "find_document",
+    "find_rejection",
     "get_agency",
     "get_delivery",
     "get_document",
     "latest_status_query",
     "list_agencies",
     "list_documents",
+    "list_rejections",
     "record_attempt",
     "record_inbound",
     "record_outbound",
+    "record_rejection",
     "record_status",
     "set_delivery_state",
     "status_history",

@@ -14,6 +14,7 @@ from gateway.store.models_documents import (
 )
 from gateway.store.models_log import LogCheckpoint, LogEntry, LogHead
 from gateway.store.models_queue import Job, JobAttempt
+from gateway.store.models_rejections import Rejection
 
 __all__ = [
     "Agency",
@@ -28,5 +29,6 @@ __all__ = [
     "LogCheckpoint",
     "LogEntry",
     "LogHead",
+    "Rejection",
     "StatusEvent",
 ]
