@@ -1,0 +1,257 @@
+"""Helpers of the SIGKILL test: settings as TOML files, gateway subprocesses, many letters,
+and what the drop folders and stores hold afterwards.
+
+The gateways run as real ``python -m gateway run --config FILE`` processes so that SIGKILL hits
+a whole interpreter (open SQLite transactions, half-written temp files, claimed items, leased
+jobs), exactly as a crash in production would. Settings come from
+:func:`gateway.demo.stage.gateway_settings` and are written out as TOML, so the files go
+through the same loader an operator's file does; the secrets travel in the child's environment
+under the names the settings give (``axis.secret_env``), never in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from gateway.config import Settings
+from gateway.demo.letter import Letter
+from gateway.demo.parties import Party
+from gateway.demo.pdf import render_pdf
+from gateway.store import Direction, JobState, Store, deliveries_for, list_documents
+
+__all__ = [
+    "GatewayProcess",
+    "delivery_states",
+    "inbox_document_ids",
+    "job_counts",
+    "numbered_letter",
+    "settings_toml",
+    "status_keys",
+    "wait_until",
+    "with_fast_recovery",
+]
+
+# -- settings as TOML --------------------------------------------------------------------------
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_scalar(k)} = {_scalar(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def _table(header: str, section: Any) -> list[str]:
+    lines = [f"[{header}]"]
+    for f in fields(section):
+        value = getattr(section, f.name)
+        if value is not None:  # absent in TOML is the loader's None
+            lines.append(f"{f.name} = {_scalar(value)}")
+    return [*lines, ""]
+
+
+def settings_toml(settings: Settings) -> str:
+    """``settings`` as a TOML document :func:`gateway.config.load_settings` reads back equal."""
+    lines: list[str] = []
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if is_dataclass(value):
+            lines += _table(f.name, value)
+        else:  # retry.<kind> and partners.<organ> tables
+            for key, section in value.items():
+                lines += _table(f"{f.name}.{_scalar(key)}", section)
+    return "\n".join(lines)
+
+
+def with_fast_recovery(settings: Settings, *, lease_seconds: float) -> Settings:
+    """Short leases for jobs and drop-folder claims: work a killed process held comes back
+    within seconds instead of the production two minutes / one hour."""
+    options = {**settings.adapter.options, "lease_seconds": str(lease_seconds)}
+    return replace(
+        settings,
+        poll=replace(settings.poll, lease_seconds=lease_seconds),
+        adapter=replace(settings.adapter, options=options),
+    )
+
+
+# -- gateway processes -------------------------------------------------------------------------
+
+
+class GatewayProcess:
+    """One ``gateway run`` child: started, SIGKILLed and restarted at will; output to a log."""
+
+    def __init__(self, name: str, config: Path, environ: Mapping[str, str], log: Path) -> None:
+        self.name = name
+        self.config = config
+        self.environ = dict(environ)
+        self.log = log
+        self.starts = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log_handle: IO[bytes] | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> None:
+        if self.alive:
+            return
+        self.starts += 1
+        self._log_handle = open(self.log, "ab")  # noqa: SIM115 - closed in _reap
+        self._log_handle.write(f"---- start {self.starts} ----\n".encode())
+        self._log_handle.flush()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "gateway", "run", "--config", str(self.config)],
+            stdout=self._log_handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+    def kill(self) -> None:
+        """SIGKILL: no handler runs, nothing is flushed or rolled back by the process."""
+        if self._proc is not None and self.alive:
+            self._proc.send_signal(signal.SIGKILL)
+        self._reap(timeout=10)
+
+    def stop(self, timeout: float = 20.0) -> int | None:
+        """SIGTERM and wait for the clean shutdown; the exit code (None if never started)."""
+        if self._proc is None:
+            return None
+        if self.alive:
+            self._proc.send_signal(signal.SIGTERM)
+        try:
+            return self._reap(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+
+    def _reap(self, timeout: float) -> int | None:
+        code = self._proc.wait(timeout=timeout) if self._proc is not None else None
+        if self._log_handle is not None:
+            self._log_handle.close()
+            self._log_handle = None
+        return code
+
+    def tail(self, lines: int = 40) -> str:
+        text = self.log.read_text("utf-8", errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.25) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+# -- letters -----------------------------------------------------------------------------------
+
+_TOPICS = (
+    "báo cáo tình hình thực hiện kế hoạch xuất khẩu gạo",
+    "góp ý dự thảo Nghị định về kinh doanh xăng dầu",
+    "phối hợp kiểm tra an toàn điện mùa nắng nóng",
+    "cung cấp số liệu thương mại biên giới quý III",
+    "đề nghị cử cán bộ tham dự Hội nghị xúc tiến thương mại",
+    "tổng hợp kiến nghị của doanh nghiệp về thủ tục hải quan",
+)
+
+
+def numbered_letter(
+    number: int, sender: Party, recipient: Party, today: date, *, padding: bytes = b""
+) -> Letter:
+    """Letter no. ``number`` (distinct số, so a distinct DocumentId); ``padding`` is appended
+    to the PDF after ``%%EOF`` as a comment block, to make attachments of a chosen size."""
+    code = str(number)
+    subject = f"V/v {_TOPICS[number % len(_TOPICS)]} (văn bản số {code})"
+    pdf_name = f"Công văn {code} BCT-VP.pdf"
+    pdf = render_pdf(
+        f"Công văn số {code}/BCT-VP",
+        [sender.name.upper(), f"Số: {code}/BCT-VP", subject, f"Kính gửi: {recipient.name}"],
+        author=sender.name,
+        subject=subject,
+    )
+    metadata: dict[str, Any] = {
+        "version": 1,
+        "subject": subject,
+        "code_number": code,
+        "code_notation": "BCT-VP",
+        "promulgation_date": today.isoformat(),
+        "promulgation_place": "Hà Nội",
+        "document_type_name": "Công văn",
+        "signer": {"full_name": "Trần Quốc Khánh", "position": "Chánh Văn phòng"},
+        "recipients": [recipient.organ_id],
+        "attachments": [
+            {"file": pdf_name, "content_type": "application/pdf", "description": "Bản chính"}
+        ],
+    }
+    return Letter(f"cv-{code}", metadata, pdf_name, pdf + padding)
+
+
+# -- what arrived ------------------------------------------------------------------------------
+
+
+def _json_files(folder: Path) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            found.append(json.loads(path.read_text("utf-8")))
+    return found
+
+
+def inbox_document_ids(dropfolder: Path) -> Counter[str]:
+    """How many inbox folders carry each DocumentId (one folder per delivery)."""
+    ids: Counter[str] = Counter()
+    inbox = dropfolder / "inbox"
+    if inbox.is_dir():
+        for folder in inbox.iterdir():
+            meta = folder / "metadata.json"
+            if not folder.name.startswith(".") and meta.is_file():
+                ids[json.loads(meta.read_text("utf-8"))["document_id"]] += 1
+    return ids
+
+
+def status_keys(dropfolder: Path) -> Counter[tuple[str, str, str]]:
+    """How many inbox-status files carry each (DocumentId, recipient, code)."""
+    return Counter(
+        (s["document"]["document_id"], s["recipient"], s["code"])
+        for s in _json_files(dropfolder / "inbox-status")
+    )
+
+
+def delivery_states(store: Store) -> Counter[str]:
+    """Outbound deliveries by state."""
+    with store.reading() as s:
+        docs = list_documents(s, Direction.OUT, limit=100_000)
+        return Counter(d.state.value for doc in docs for d in deliveries_for(s, doc.id))
+
+
+def job_counts(store: Store) -> dict[str, int]:
+    """Jobs by state, all kinds together."""
+    totals: Counter[str] = Counter()
+    for (_, state), n in store.queue.counts().items():
+        totals[JobState(state).value] += n
+    return dict(totals)

@@ -1,0 +1,183 @@
+"""Crash safety end to end: SIGKILL both gateways at random moments during a run of 200
+documents; after restarts every document arrives once and every status 01 comes back once.
+
+Bộ Công Thương (A) sends to Bộ Tài chính (B) through the axis simulator (in this process, on
+its own SQLite file). A and B are real ``gateway run`` subprocesses configured from TOML files,
+so a kill can land anywhere: mid-claim in the drop folder, between the axis send and the
+delivery row, between intake and acknowledgement, mid-import, mid-status. Work a killed process
+held comes back through the short leases (:func:`with_fast_recovery`); duplicates must be
+caught by the idempotency keys, DocumentIds and the drop folder's ledger.
+
+The kill schedule comes from ``random.Random(seed)``; the seed is printed (and in every failure
+message). Replay one with ``SIGKILL_SEED=<seed> pytest tests/exchange/test_sigkill.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gateway.demo.letter import drop_letter
+from gateway.demo.parties import MINISTRY, PARTNER, Party, Workspace, prepare_workdir
+from gateway.demo.stage import gateway_settings, make_pki, new_secrets, simulator_config
+from gateway.security.devpki import DevPki
+from gateway.simulator import SimulatorServer
+from gateway.store import Store
+from tests.exchange.sigkill_support import (
+    GatewayProcess,
+    delivery_states,
+    inbox_document_ids,
+    job_counts,
+    numbered_letter,
+    settings_toml,
+    status_keys,
+    wait_until,
+    with_fast_recovery,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+DOCUMENTS = 200
+FIRST_DROP = 100  # the rest is dropped in chunks while the kills go on
+KILLS = 8
+LEASE_SECONDS = 3.0
+SETTLE_TIMEOUT = 75.0
+
+
+@pytest.fixture
+def seed() -> int:
+    chosen = int(os.environ.get("SIGKILL_SEED", random.SystemRandom().randrange(2**32)))
+    print(f"SIGKILL_SEED={chosen}")
+    return chosen
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return prepare_workdir(tmp_path / "ws")
+
+
+@pytest.fixture
+def environ() -> dict[str, str]:
+    return new_secrets([MINISTRY, PARTNER])
+
+
+@pytest.fixture
+def axis(workspace: Workspace, environ: dict[str, str]) -> Iterator[str]:
+    config = simulator_config([MINISTRY, PARTNER], environ, db=workspace.axis_db)
+    with SimulatorServer(config) as sim:
+        yield sim.url
+
+
+def _gateway(
+    party: Party, peer: Party, ws: Workspace, pki: DevPki, axis_url: str, environ: dict[str, str]
+) -> GatewayProcess:
+    """``party``'s gateway as a subprocess, its settings written to ``<slug>.toml``."""
+    settings = with_fast_recovery(
+        gateway_settings(party, [peer], pki, ws, axis_url), lease_seconds=LEASE_SECONDS
+    )
+    config = ws.root / f"{party.slug}.toml"
+    config.write_text(settings_toml(settings), "utf-8")
+    return GatewayProcess(
+        party.slug,
+        config,
+        {party.secret_env: environ[party.secret_env]},
+        ws.root / f"{party.slug}.log",
+    )
+
+
+def _log_verify(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gateway", "log", "verify", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
+    seed: int, workspace: Workspace, environ: dict[str, str], axis: str
+) -> None:
+    ws = workspace
+    rng = random.Random(seed)
+    today = date.today()
+    pki = make_pki(ws)
+    a = _gateway(MINISTRY, PARTNER, ws, pki, axis, environ)
+    b = _gateway(PARTNER, MINISTRY, ws, pki, axis, environ)
+    outbox = ws.dropfolder(MINISTRY) / "outbox"
+    outbox.mkdir(parents=True)
+    letters = [numbered_letter(1000 + i, MINISTRY, PARTNER, today) for i in range(DOCUMENTS)]
+    expected = {f"{MINISTRY.organ_id},{today:%Y/%m/%d},{x.code}" for x in letters}
+    assert len(expected) == DOCUMENTS
+    pending = list(letters)
+    kills: list[str] = []
+
+    def drop(n: int) -> None:
+        for letter in pending[:n]:
+            drop_letter(outbox, letter)
+        del pending[:n]
+
+    def why() -> str:
+        return f"seed {seed}, kills {kills}\n--- A log ---\n{a.tail()}\n--- B log ---\n{b.tail()}"
+
+    def arrived() -> bool:
+        received = inbox_document_ids(ws.dropfolder(PARTNER))
+        answered = status_keys(ws.dropfolder(MINISTRY))
+        return len(received) >= DOCUMENTS and len(answered) >= DOCUMENTS
+
+    drop(FIRST_DROP)
+    try:
+        b.start()
+        a.start()
+        chunk = -(-(DOCUMENTS - FIRST_DROP) // (KILLS // 2))
+        started = time.monotonic()
+        for n in range(KILLS):
+            time.sleep(rng.uniform(0.4, 2.5))
+            victims = rng.choice(([a], [b], [a, b]))
+            for victim in victims:
+                victim.kill()
+            kills.append(f"{time.monotonic() - started:.1f}s:" + "+".join(v.name for v in victims))
+            if n < KILLS // 2:
+                drop(chunk)
+            time.sleep(rng.uniform(0.0, 1.0))
+            for victim in victims:
+                victim.start()
+        drop(len(pending))
+        print(f"kills: {kills}")
+        assert wait_until(arrived, SETTLE_TIMEOUT), f"not everything arrived; {why()}"
+        print(f"everything arrived {time.monotonic() - started:.1f}s after the first start")
+        time.sleep(LEASE_SECONDS + 1.5)  # room for a late duplicate to show up
+    finally:
+        codes = {g.name: g.stop() for g in (a, b)}
+    assert codes == {a.name: 0, b.name: 0}, why()
+
+    received = inbox_document_ids(ws.dropfolder(PARTNER))
+    assert set(received) == expected, why()
+    assert {k: n for k, n in received.items() if n != 1} == {}, why()
+
+    answered = status_keys(ws.dropfolder(MINISTRY))
+    assert set(answered) == {(d, PARTNER.organ_id, "01") for d in expected}, why()
+    assert {k: n for k, n in answered.items() if n != 1} == {}, why()
+
+    sender_root = ws.dropfolder(MINISTRY)
+    for box in ("outbox", "processing", "failed"):
+        assert list((sender_root / box).iterdir()) == [], f"{box}/ not empty; {why()}"
+    assert len(list((sender_root / "done").iterdir())) == DOCUMENTS, why()
+
+    with Store.open(None, ws.data_dir(MINISTRY)) as store_a:
+        assert delivery_states(store_a) == {"sent": DOCUMENTS}, why()
+        assert job_counts(store_a).get("dead", 0) == 0, why()
+    with Store.open(None, ws.data_dir(PARTNER)) as store_b:
+        assert job_counts(store_b).get("dead", 0) == 0, why()
+
+    for party in (MINISTRY, PARTNER):
+        verified = _log_verify(ws.data_dir(party))
+        assert verified.returncode == 0, f"{party.slug}: {verified.stdout}{verified.stderr}"
