@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -139,14 +140,20 @@ def _entry(name: str, data: bytes) -> dict[str, Any]:
 def drop_letter(outbox: Path, letter: Letter) -> Path:
     """Write ``letter`` into ``outbox`` as one complete folder; returns its final path."""
     final = outbox / letter.folder
+    if final.exists():
+        raise FileExistsError(f"{final} is already in the outbox")
     tmp = outbox / f".{letter.folder}.tmp"
     tmp.mkdir(parents=True)
-    meta = json.dumps(letter.metadata, ensure_ascii=False, indent=2).encode("utf-8")
-    _write(tmp / "metadata.json", meta)
-    _write(tmp / letter.pdf_name, letter.pdf)
-    manifest = {"files": [_entry("metadata.json", meta), _entry(letter.pdf_name, letter.pdf)]}
-    _write(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
-    os.rename(tmp, final)
+    try:
+        meta = json.dumps(letter.metadata, ensure_ascii=False, indent=2).encode("utf-8")
+        _write(tmp / "metadata.json", meta)
+        _write(tmp / letter.pdf_name, letter.pdf)
+        files = [_entry("metadata.json", meta), _entry(letter.pdf_name, letter.pdf)]
+        _write(tmp / "manifest.json", json.dumps({"files": files}, ensure_ascii=False).encode())
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     dir_fd = os.open(outbox, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
