@@ -3,16 +3,18 @@
     gateway demo [--dir ./demo-run] [--timeout 90]
 
 Exit 0 when the letter went out and the partner's 03 came back, 1 when a step did not happen
-in time (the message names it), 130 on Ctrl-C. Output is plain UTF-8 lines, flushed one by
-one, so it can be piped or logged.
+in time (the message names it), 130 on Ctrl-C or SIGTERM. Output is plain UTF-8 lines,
+flushed one by one, so it can be piped or logged.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 
 from gateway.demo.run import run_demo
@@ -52,8 +54,17 @@ def _utf8(stream: TextIO) -> TextIO:
     return stream
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         print("gateway demo: --timeout must be positive", file=sys.stderr)
         return 2
-    return run_demo(args.dir, timeout=args.timeout, out=_utf8(sys.stdout))
+    # SIGTERM (a CI job cancelled, `kill`) stops the run like Ctrl-C: through the cleanup
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return run_demo(args.dir, timeout=args.timeout, out=_utf8(sys.stdout))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
