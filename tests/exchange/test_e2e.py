@@ -10,25 +10,30 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from gateway.cli import main as cli_main
 from gateway.config import Settings, SigningSettings
 from gateway.demo.parties import MINISTRY, PARTNER
 from gateway.exchange import jobs
 from gateway.exchange.lifecycle import Phase
 from gateway.security.devpki import DevPki
 from gateway.store import (
+    DeliveryInfo,
     DeliveryState,
     Direction,
+    JobState,
     StoredDocument,
+    deliveries_for,
     list_rejections,
 )
 from tests.exchange.conftest import ExchangeFactory
-from tests.exchange.e2e_harness import Exchange, Node, nfd
+from tests.exchange.e2e_harness import FAST_RETRY, Exchange, Node, nfd
 
 G12, G10 = MINISTRY.organ_id, PARTNER.organ_id
 
@@ -294,3 +299,103 @@ def test_gateway_refuses_document_signed_by_wrong_key(
     exchange = make_exchange(tweak_a=_signs_as_vpcp(template_pki))
     reasons = _gateway_refusal(exchange, "320")
     assert any(r.startswith("signature:") for r in reasons), reasons
+
+
+# -- the axis fails -----------------------------------------------------------------------------
+
+N_OUTAGE = 10
+
+
+def test_axis_outage_mid_sending_everything_arrives_exactly_once(exchange: Exchange) -> None:
+    a, b = exchange.a, exchange.b
+    numbers = [str(400 + i) for i in range(N_OUTAGE)]
+    for number in numbers:
+        a.drop(exchange.letter(number))
+    assert a.gateway.take_outbox() == {"accepted": N_OUTAGE}
+    assert a.gateway.runner.run_due((jobs.DELIVER,), max_jobs=4) == 4  # four on the axis
+
+    # the axis goes dark: connections close without an answer
+    exchange.faults(outage_seconds=600)
+    for _ in range(4):
+        exchange.tick()
+    assert a.errors and b.errors  # both gateways' polls failed
+    failed_sends = [
+        t for t in a.gateway.store.queue.list_jobs(kind=jobs.DELIVER) if t.last_error is not None
+    ]
+    assert failed_sends, "no delivery failed during the outage"
+
+    # it comes back flaky: errors, and answers cut half-way after the axis did the work
+    exchange.faults(clear_outages=True, error_rate=0.3, truncate_rate=0.2, seed=7)
+    for _ in range(12):
+        exchange.tick()
+    exchange.clear_faults()
+    exchange.settle(timeout=30)
+
+    arrived = Counter(str(d["code_number"]) for d in b.inbox())
+    assert arrived == Counter(numbers)  # every one, once
+    assert len(b.received_documents()) == N_OUTAGE
+    by_document = Counter(str(s["document"]["code_number"]) for s in a.statuses_received("01"))
+    assert by_document == Counter(numbers)
+    for number in numbers:
+        sent = a.sent(number)
+        assert _in_codes(a, sent.id) == ["01"]
+        (delivery,) = _deliveries(a, sent.id)
+        assert delivery.state is DeliveryState.SENT
+    assert not a.failed() and not b.failed()
+    dead = a.gateway.store.queue.list_jobs(state=JobState.DEAD)
+    dead += b.gateway.store.queue.list_jobs(state=JobState.DEAD)
+    assert dead == []
+
+
+def _deliveries(node: Node, store_id: str) -> list[DeliveryInfo]:
+    with node.gateway.store.reading() as s:
+        return deliveries_for(s, store_id)
+
+
+def _one_shot_deliveries(settings: Settings) -> Settings:
+    once = dataclasses.replace(FAST_RETRY, max_attempts=1)
+    return dataclasses.replace(settings, retry={**settings.retry, jobs.DELIVER: once})
+
+
+def test_dead_delivery_is_resent_from_the_cli_and_delivered(
+    make_exchange: ExchangeFactory,
+) -> None:
+    exchange = make_exchange(tweak_a=_one_shot_deliveries)
+    a, b = exchange.a, exchange.b
+    exchange.faults(error_rate=1.0, operations=["sendEdoc"])
+    a.drop(exchange.letter("500"))
+    a.tick()
+    sent = a.sent("500")
+    (delivery,) = _deliveries(a, sent.id)
+    assert delivery.state is DeliveryState.DEAD
+    (job,) = a.gateway.store.queue.list_jobs(kind=jobs.DELIVER)
+    assert job.state is JobState.DEAD and job.attempts == 1
+    exchange.settle()
+    assert b.inbox() == []  # dead stays dead
+
+    exchange.clear_faults()
+    data_dir = a.gateway.settings.identity.data_dir
+    assert cli_main(["queue", "resend", str(job.id), "--data-dir", str(data_dir)]) == 0
+    exchange.settle()
+
+    _arrived(b, "500")
+    (delivery,) = _deliveries(a, sent.id)
+    assert delivery.state is DeliveryState.SENT
+    assert a.gateway.store.queue.get(job.id).state is JobState.DONE
+    assert a.gateway.store.queue.get(job.id).resent == 1
+    assert _codes_in(a, sent.record.document_id) == ["01"]
+
+
+def test_delivery_to_agency_unknown_to_axis_goes_dead_at_once(exchange: Exchange) -> None:
+    a, b = exchange.a, exchange.b
+    vpcp = "000.00.00.G22"  # a valid agency id the simulator has no registration for
+    a.drop(exchange.letter("510", recipients=(G10, vpcp)))
+    exchange.settle()
+
+    sent = a.sent("510")
+    states = {d.recipient: d.state for d in _deliveries(a, sent.id)}
+    assert states == {G10: DeliveryState.SENT, vpcp: DeliveryState.DEAD}
+    (dead,) = a.gateway.store.queue.list_jobs(state=JobState.DEAD)
+    assert dead.kind == jobs.DELIVER and dead.attempts == 1  # refused, not retried
+    assert dead.last_error is not None
+    _arrived(b, "510")
