@@ -154,6 +154,16 @@ class AxisService:
                 self._active_agency(code)
             narrowed = [code for code in recipients if code in named]
             recipients = narrowed or recipients
+        if kind == "status" and facts.from_organ == facts.original_sender:
+            # The issuer's own status about its document (13, take-back request) cannot go
+            # back to the issuer: it goes to the recipients the `to` header names.
+            named = self._to_header(request.params["to"]) if "to" in request.params else []
+            if not named:
+                raise Refused(
+                    Refusal.BAD_PARAMETER,
+                    "a status from the document's own issuer (13) needs `to` naming recipients",
+                )
+            recipients = named
         targets = [(code, self._active_agency(code).system_id) for code in recipients]
         doc_id = str(uuid.uuid4())
         self._store.add_message(

@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from gateway.edxml import Organization, ResponseFor, StatusCode, StatusPackage, write_package
+from gateway.edxml.timefmt import VN_TZ
 from gateway.errors import AxisError, RetryableTransportError
 from gateway.simulator import SimulatorServer
 from gateway.simulator.auth import verify_request
@@ -231,3 +233,28 @@ def test_latency_beyond_the_client_timeout_is_retryable(
     with pytest.raises(RetryableTransportError, match="timed out"):
         client_for(G12, timeout=0.3).count_receive_status()
     _admin(sim, {"latency_ms": 0})
+
+
+def test_issuers_own_status_goes_to_the_named_recipients_and_needs_them(
+    client_for: ClientFactory,
+) -> None:
+    """A 13 (take-back request) from the issuer is routed by `to`, not back to the issuer."""
+    take_back = write_package(
+        StatusPackage(
+            from_=Organization(organ_id=G12),
+            response_for=ResponseFor(
+                code="4521/BCT-TTTN", document_id=f"{G12},2026/12/02,4521/BCT-TTTN", organ_id=G12
+            ),
+            status_code=StatusCode("13"),
+            timestamp=datetime(2026, 12, 2, 9, 30, tzinfo=VN_TZ),
+            description="Đề nghị trả lại văn bản do ban hành nhầm",
+        )
+    )
+    moit, vpcp = client_for(G12), client_for(G22)
+    with pytest.raises(AxisError) as refused:
+        moit.send_edoc(take_back, message_type="status")
+    assert refused.value.code == "204"
+    moit.send_edoc(take_back, message_type="status", to=[G22])
+    waiting = vpcp.get_received_edoc_list("status")
+    assert [w.sender for w in waiting] == [G12]
+    assert not moit.get_received_edoc_list("status")
