@@ -15,8 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from gateway.cli import main as cli_main
 from gateway.config import Settings, SigningSettings
 from gateway.demo.parties import MINISTRY, PARTNER
@@ -184,16 +182,6 @@ def test_replace_names_the_replaced_document_and_agreement_returns(exchange: Exc
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine/axis mismatch: Outbound sends a 13 to each recipient with to=[recipient], but "
-        "the axis (simulator, docs/simulator.md) routes a status by content to "
-        "ResponseFor/OrganId, never to `to`; for a 13 that is the issuer itself, so the 13 "
-        "comes back to A, whose intake rejects it ('G12 reported a status on a document it "
-        "was not sent') and B never sees it"
-    ),
-)
 def test_take_back_request_reaches_partner_and_refusal_returns(exchange: Exchange) -> None:
     a, b = exchange.a, exchange.b
     original = _send_original(exchange, "240")
