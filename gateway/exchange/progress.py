@@ -9,7 +9,10 @@ recipient is :func:`gateway.exchange.lifecycle.derive` over
 * every status event the recipient reported to us (direction IN), at the time it reported
   (falling back to when we received it),
 
-so the answer is the same whatever order the statuses arrived in. An agency that reported a
+plus what we asked of the recipient afterwards: our own 13 (take-back request, sent to every
+recipient), and each revoke / update / replace package of ours that acts on the document, with
+the 15 / 16 the recipient answered it with. So the answer is the same whatever order the
+statuses arrived in. An agency that reported a
 status without having a delivery of ours (a forward, a misrouted status) is listed too, with
 no channel and no delivery state: a person should see it rather than have it vanish.
 """
@@ -24,8 +27,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from gateway.exchange.lifecycle import (
+    AGREE,
+    DISAGREE,
+    TAKE_BACK,
     Event,
+    OperationEvent,
     RecipientState,
+    RequestKind,
     StatusEvent,
     TransportEvent,
     TransportKind,
@@ -38,6 +46,7 @@ from gateway.store import (
     StoredDocument,
     StoredStatusEvent,
     deliveries_for,
+    documents_acting_on,
     get_document,
     list_documents,
     status_history,
@@ -94,14 +103,21 @@ def _arrival(event: StoredStatusEvent) -> tuple[datetime, int]:
     return (event.received_at, event.id)
 
 
+_OPERATION = {1: RequestKind.REVOKE, 2: RequestKind.UPDATE, 3: RequestKind.REPLACE}
+
+
+def _status(s: StoredStatusEvent) -> StatusEvent:
+    return StatusEvent(s.event.code, s.event.reported_at or s.received_at, s.event.description)
+
+
 def _recipient(
-    agency: str, delivery: DeliveryInfo | None, statuses: Sequence[StoredStatusEvent]
+    agency: str,
+    delivery: DeliveryInfo | None,
+    statuses: Sequence[StoredStatusEvent],
+    requests: Sequence[Event] = (),
 ) -> RecipientProgress:
-    reported = [
-        StatusEvent(s.event.code, s.event.reported_at or s.received_at, s.event.description)
-        for s in sorted(statuses, key=_arrival)
-    ]
-    events: list[Event] = list(reported)
+    reported = [_status(s) for s in sorted(statuses, key=_arrival)]
+    events: list[Event] = [*reported, *requests]
     if delivery is not None and delivery.state is DeliveryState.SENT:
         events.append(TransportEvent(TransportKind.SENT, delivery.updated_at))
     state = derive(events)
@@ -117,13 +133,38 @@ def _recipient(
     )
 
 
+def _requests(session: Session, doc: StoredDocument) -> dict[str, list[Event]]:
+    """Per recipient: our 13s, our operations on the document, and their 15/16 answers."""
+    found: dict[str, list[Event]] = defaultdict(list)
+    mine = doc.record.sender
+    for stored in status_history(session, doc.id, mine):
+        if stored.event.direction is Direction.OUT and stored.event.code == TAKE_BACK:
+            for r in doc.record.recipients:
+                found[r].append(_status(stored))
+    for op in documents_acting_on(session, Direction.OUT, mine, doc.record.document_id):
+        kind = _OPERATION.get(op.record.business_type)
+        if kind is None:
+            continue
+        for r in op.record.recipients:
+            found[r].append(OperationEvent(kind, op.created_at, op.record.document_id))
+        for answer in status_history(session, op.id):
+            e = answer.event
+            if e.direction is Direction.IN and e.code in (AGREE, DISAGREE):
+                found[e.agency].append(_status(answer))
+    return found
+
+
 def _progress(session: Session, doc: StoredDocument) -> DocumentProgress:
     by_agency: dict[str, list[StoredStatusEvent]] = defaultdict(list)
     for stored in status_history(session, doc.id):
         if stored.event.direction is Direction.IN:
             by_agency[stored.event.agency].append(stored)
+    requests = _requests(session, doc)
     deliveries = deliveries_for(session, doc.id)
-    rows = [_recipient(d.recipient, d, by_agency.get(d.recipient, ())) for d in deliveries]
+    rows = [
+        _recipient(d.recipient, d, by_agency.get(d.recipient, ()), requests.get(d.recipient, ()))
+        for d in deliveries
+    ]
     known = {d.recipient for d in deliveries}
     rows.extend(_recipient(a, None, by_agency[a]) for a in _unlisted(by_agency, known))
     return DocumentProgress(

@@ -41,6 +41,7 @@ from gateway.store.directory import (
 from gateway.store.documents import (
     DuplicateDocumentError,
     OutboundResult,
+    documents_acting_on,
     find_document,
     get_document,
     list_documents,
@@ -130,6 +131,7 @@ __all__ = [
     "attempts_for",
     "current_statuses",
     "deliveries_for",
+    "documents_acting_on",
     "find_delivery_by_peer_ref",
     "find_document",
     "find_rejection",

@@ -163,6 +163,23 @@ def list_documents(
     return [_stored(session, doc) for doc in session.scalars(stmt).all()]
 
 
+def documents_acting_on(
+    session: Session, direction: Direction, sender: str, edxml_document_id: str
+) -> list[StoredDocument]:
+    """Documents of ``sender`` that act on ``edxml_document_id`` (revoke, update, replace
+    packages naming it as their related document), oldest first."""
+    stmt = (
+        select(Document)
+        .where(
+            Document.direction == direction.value,
+            Document.sender == sender,
+            Document.related_document_id == edxml_document_id,
+        )
+        .order_by(Document.created_at, Document.id)
+    )
+    return [_stored(session, doc) for doc in session.scalars(stmt).all()]
+
+
 def record_outbound(
     session: Session,
     record: DocumentRecord,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from gateway.exchange.lifecycle import Phase
+from gateway.exchange.lifecycle import Disposition, Phase
 from gateway.exchange.progress import document_progress, outbound_progress
 from gateway.store import (
     AttemptOutcome,
@@ -258,3 +259,47 @@ def test_document_without_notation_shows_the_number_only(store: Store) -> None:
 def test_list_documents_refuses_a_zero_limit(store: Store) -> None:
     with store.reading() as s, pytest.raises(RecordError):
         list_documents(s, limit=0)
+
+
+def test_revoke_package_and_its_agreement_show_on_the_revoked_document(store: Store) -> None:
+    doc = _outbound(store, 4521)
+    _sent(store, doc, MOF, T0 + timedelta(minutes=1))
+    original = f"{MOIT},2025/03/14,4521/BCT-TTTN"
+    revoke = replace(
+        _record(4530, subject="V/v thu hồi Công văn số 4521/BCT-TTTN"),
+        recipients=(MOF,),
+        business_type=1,
+        related_document_id=original,
+    )
+    ref = store.put_package(b"<edXML>thu hoi</edXML>")
+    with store.transaction() as s:
+        revoke_id = record_outbound(s, revoke, ref, now=T0 + timedelta(hours=1)).document_id
+    with store.reading() as s:
+        progress = document_progress(s, doc)
+    assert progress is not None
+    mof = progress.recipient(MOF)
+    assert mof is not None and mof.state.disposition is Disposition.REVOKE_REQUESTED
+    vpcp = progress.recipient(VPCP)
+    assert vpcp is not None and vpcp.state.disposition is Disposition.ACTIVE
+    at = T0 + timedelta(hours=2)
+    _status(store, revoke_id, MOF, "15", reported=at, arrived=at, description="Đồng ý thu hồi")
+    with store.reading() as s:
+        progress = document_progress(s, doc)
+    assert progress is not None
+    mof = progress.recipient(MOF)
+    assert mof is not None and mof.state.disposition is Disposition.REVOKED
+
+
+def test_our_take_back_request_reaches_every_recipient_and_their_refusal_counts(
+    store: Store,
+) -> None:
+    doc = _outbound(store, 4521)
+    at = T0 + timedelta(hours=1)
+    _status(store, doc, MOIT, "13", reported=at, arrived=at, direction=Direction.OUT)
+    later = at + timedelta(minutes=30)
+    _status(store, doc, VPCP, "16", reported=later, arrived=later, description="Đã ban hành")
+    with store.reading() as s:
+        progress = document_progress(s, doc)
+    assert progress is not None
+    states = {r.agency: r.state.disposition for r in progress.recipients}
+    assert states == {MOF: Disposition.TAKE_BACK_REQUESTED, VPCP: Disposition.ACTIVE}
