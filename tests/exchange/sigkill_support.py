@@ -106,6 +106,8 @@ class GatewayProcess:
         self.environ = dict(environ)
         self.log = log
         self.starts = 0
+        self.exits: list[int] = []  # exit codes of runs that ended on their own before a kill
+        self._offset = 0
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
 
@@ -114,12 +116,13 @@ class GatewayProcess:
         return self._proc is not None and self._proc.poll() is None
 
     def start(self) -> None:
-        if self.alive:
-            return
+        if self._proc is not None:
+            raise RuntimeError(f"{self.name} is running already")
         self.starts += 1
         self._log_handle = open(self.log, "ab")  # noqa: SIM115 - closed in _reap
-        self._log_handle.write(f"---- start {self.starts} ----\n".encode())
+        self._log_handle.write(f"---- start {self.starts} at {time.time():.3f} ----\n".encode())
         self._log_handle.flush()
+        self._offset = self._log_handle.tell()
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "gateway", "run", "--config", str(self.config)],
             stdout=self._log_handle,
@@ -127,26 +130,43 @@ class GatewayProcess:
             env={**os.environ, **self.environ, "PYTHONUNBUFFERED": "1"},
         )
 
+    def wait_started(self, timeout: float) -> bool:
+        """Wait for this run's "gateway … started" line: imports and migrations take seconds,
+        and a kill before it would only ever hit start-up."""
+
+        def started() -> bool:
+            with open(self.log, "rb") as handle:
+                handle.seek(self._offset)
+                return b"gateway.app: gateway " in handle.read() and self.alive
+
+        return wait_until(lambda: started() or not self.alive, timeout, 0.05) and self.alive
+
     def kill(self) -> None:
         """SIGKILL: no handler runs, nothing is flushed or rolled back by the process."""
-        if self._proc is not None and self.alive:
-            self._proc.send_signal(signal.SIGKILL)
-        self._reap(timeout=10)
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        else:
+            self.exits.append(proc.returncode)  # it had ended by itself: worth a failure
+        self._reap(proc, timeout=10)
 
     def stop(self, timeout: float = 20.0) -> int | None:
-        """SIGTERM and wait for the clean shutdown; the exit code (None if never started)."""
-        if self._proc is None:
+        """SIGTERM and wait for the clean shutdown; the exit code (None if not running)."""
+        proc = self._proc
+        if proc is None:
             return None
-        if self.alive:
-            self._proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGTERM)
         try:
-            return self._reap(timeout=timeout)
+            return self._reap(proc, timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
             raise
 
-    def _reap(self, timeout: float) -> int | None:
-        code = self._proc.wait(timeout=timeout) if self._proc is not None else None
+    def _reap(self, proc: subprocess.Popen[bytes], timeout: float) -> int:
+        code = proc.wait(timeout=timeout)
+        self._proc = None
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
