@@ -152,6 +152,11 @@ class GatewayProcess:
             self.exits.append(proc.returncode)  # it had ended by itself: worth a failure
         self._reap(proc, timeout=10)
 
+    def terminate(self) -> None:
+        """SIGTERM without waiting (see :meth:`stop`): several gateways stop in parallel."""
+        if self._proc is not None:
+            self._proc.send_signal(signal.SIGTERM)
+
     def stop(self, timeout: float = 20.0) -> int | None:
         """SIGTERM and wait for the clean shutdown; the exit code (None if not running)."""
         proc = self._proc
