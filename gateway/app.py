@@ -25,7 +25,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from gateway.config.model import Settings
 from gateway.edxml import Organization
-from gateway.errors import ConfigError
 from gateway.exchange import jobs
 from gateway.exchange.adapters import create_adapter
 from gateway.exchange.admission import Admitter
@@ -44,7 +43,7 @@ from gateway.security.binding import EmbeddedIdentifierRule
 from gateway.security.factory import key_source_from_settings, verifier_from_settings
 from gateway.store import RetryPolicy, RetrySchedule, Store
 from gateway.store.clock import Clock, system_clock
-from gateway.transport.vxp import VxpClient, VxpConfig
+from gateway.transport.vxp.factory import vxp_client_from_settings
 from gateway.transport.vxp.hub import VxpHub
 
 log = logging.getLogger(__name__)
@@ -68,26 +67,7 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 
 def axis_hub(settings: Settings, environ: Mapping[str, str]) -> HubTransport:
-    axis = settings.axis
-    secret = environ.get(axis.secret_env)
-    if not axis.system_id or secret is None:
-        raise ConfigError(
-            f"[axis] needs system_id and the secret in environment variable {axis.secret_env}"
-        )
-    return VxpHub(
-        VxpClient(
-            VxpConfig(
-                endpoint=axis.endpoint,
-                system_id=axis.system_id,
-                secret=secret,
-                timeout=axis.timeout_seconds,
-                ca_bundle=axis.ca_bundle,
-                client_cert=axis.client_cert,
-                client_key=axis.client_key,
-                max_response_bytes=axis.max_response_bytes,
-            )
-        )
-    )
+    return VxpHub(vxp_client_from_settings(settings, environ))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from gateway.config import load_settings
-from gateway.errors import ConfigError
 from gateway.simulator import SimulatorServer, load_simulator_config
-from gateway.transport.vxp import VxpClient, VxpConfig
+from gateway.transport.vxp import VxpClient
+from gateway.transport.vxp.factory import vxp_client_from_settings
 
 
 def register(subparsers: Any) -> None:
@@ -71,23 +71,7 @@ def _axis_sim(args: argparse.Namespace) -> int:
 
 
 def _client(args: argparse.Namespace) -> VxpClient:
-    settings = load_settings(args.config)
-    axis = settings.axis
-    secret = os.environ.get(axis.secret_env, "")
-    if not secret:
-        raise ConfigError(f"the axis secret is not set: export {axis.secret_env}")
-    return VxpClient(
-        VxpConfig(
-            endpoint=axis.endpoint,
-            system_id=axis.system_id,
-            secret=secret,
-            timeout=axis.timeout_seconds,
-            ca_bundle=axis.ca_bundle,
-            client_cert=axis.client_cert,
-            client_key=axis.client_key,
-            max_response_bytes=axis.max_response_bytes,
-        )
-    )
+    return vxp_client_from_settings(load_settings(args.config), os.environ)
 
 
 def _print(rows: Any) -> None:
