@@ -111,7 +111,8 @@ def _log_verify(*data_dirs: Path) -> dict[Path, tuple[int, str]]:
         )
         for d in data_dirs
     }
-    return {d: (p.wait(timeout=120), p.communicate()[0]) for d, p in procs.items()}
+    outputs = {d: p.communicate(timeout=120)[0] for d, p in procs.items()}
+    return {d: (p.returncode, outputs[d]) for d, p in procs.items()}
 
 
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
