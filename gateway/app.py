@@ -25,6 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from gateway.config.model import Settings
 from gateway.edxml import Organization
+from gateway.errors import GatewayError
 from gateway.exchange import jobs
 from gateway.exchange.adapters import create_adapter
 from gateway.exchange.admission import Admitter
@@ -201,7 +202,9 @@ class Gateway:
                 return
             try:
                 step()
-            except Exception:  # a failing step must not stop the scheduler
+            except GatewayError as exc:  # the axis is down, the database busy: said in one line
+                log.warning("%s: %s (runs again at its next interval)", name, exc)
+            except Exception:  # a bug: with its traceback, and the scheduler keeps going
                 log.exception("scheduled step %s failed; it runs again at its next interval", name)
 
         return run

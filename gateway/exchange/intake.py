@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from gateway.exchange.status_out import queue_status
 from gateway.store import (
     BlobRef,
     Direction,
+    DocumentRecord,
     RejectionRecord,
     StatusEventRecord,
     Store,
@@ -90,15 +92,10 @@ class Intake:
         package = seen.package
         record = record_from_package(package, Direction.IN)
         now = self.clock()
-        arrived = status_package_for(
-            record,
-            reporter=self.identity,
-            code="01",
-            description=outgoing_status_text("01"),
-            time=now,
-            staff=None,
-        )
-        answer = self.store.put_package(self.sealer.seal(arrived, now=now, source="status 01"))
+        with self.store.reading() as s:
+            known = find_document(s, Direction.IN, record.sender, record.document_id)
+        # A replay needs no 01 (the first copy got one): sign it only for a new document.
+        answer = None if known is not None else self._arrived(record, now)
         with self.store.transaction() as s:
             result = record_inbound(s, record, blob, channel=channel, transport_ref=ref)
             if not result.created:
@@ -110,6 +107,8 @@ class Intake:
                     details={"channel": channel, "ref": ref, "matched_on": result.matched_on},
                 )
                 return IntakeResult("duplicate", result.document_id)
+            if answer is None:  # gone since we looked (it cannot be): answer all the same
+                answer = self._arrived(record, now)
             self.store.log.append(
                 s,
                 "package.in",
@@ -155,6 +154,18 @@ class Intake:
                 event_id=event.id,
             )
         return IntakeResult("accepted", result.document_id)
+
+    def _arrived(self, record: DocumentRecord, now: datetime) -> BlobRef:
+        """Our signed status 01 for ``record``, written to the blob store."""
+        arrived = status_package_for(
+            record,
+            reporter=self.identity,
+            code="01",
+            description=outgoing_status_text("01"),
+            time=now,
+            staff=None,
+        )
+        return self.store.put_package(self.sealer.seal(arrived, now=now, source="status 01"))
 
     # -- statuses about documents we sent --------------------------------------------------
 
