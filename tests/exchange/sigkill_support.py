@@ -108,6 +108,7 @@ class GatewayProcess:
         self.starts = 0
         self.exits: list[int] = []  # exit codes of runs that ended on their own before a kill
         self._offset = 0
+        self._terminated = False
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
 
@@ -154,7 +155,8 @@ class GatewayProcess:
 
     def terminate(self) -> None:
         """SIGTERM without waiting (see :meth:`stop`): several gateways stop in parallel."""
-        if self._proc is not None:
+        if self._proc is not None and not self._terminated:
+            self._terminated = True  # once: a second SIGTERM mid-shutdown is not a clean stop
             self._proc.send_signal(signal.SIGTERM)
 
     def stop(self, timeout: float = 20.0) -> int | None:
@@ -162,7 +164,7 @@ class GatewayProcess:
         proc = self._proc
         if proc is None:
             return None
-        proc.send_signal(signal.SIGTERM)
+        self.terminate()
         try:
             return self._reap(proc, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -172,6 +174,7 @@ class GatewayProcess:
     def _reap(self, proc: subprocess.Popen[bytes], timeout: float) -> int:
         code = proc.wait(timeout=timeout)
         self._proc = None
+        self._terminated = False
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
