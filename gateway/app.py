@@ -237,6 +237,10 @@ class Gateway:
         self._scheduler = scheduler
         log.info("gateway %s started", self.settings.identity.organ_id)
 
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and not self.stopping.is_set()
+
     def poll_now(self) -> None:
         """Run the axis poll at once (on demand) instead of waiting for its interval."""
         if self._scheduler is not None:

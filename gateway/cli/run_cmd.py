@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import threading
 from dataclasses import asdict
@@ -19,8 +20,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from gateway.api.admin import AdminApi
 from gateway.app import Gateway
 from gateway.config import load_settings
+from gateway.errors import ConfigError
 
 
 def register(subparsers: Any) -> None:
@@ -52,8 +55,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
         gateway.start()
-        while not stop.wait(1.0):
-            pass
+        api = _admin_api(gateway)
+        try:
+            while not stop.wait(1.0):
+                pass
+        finally:
+            # Shutting down: a repeated signal must not cut it short (nor, once Python
+            # restores the default handlers at exit, end the process with -15).
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            if api is not None:
+                api.stop()
         return 0
     finally:
         gateway.close()
+
+
+def _admin_api(gateway: Gateway) -> AdminApi | None:
+    """The admin API, when its token is set; without one nothing listens."""
+    http = gateway.settings.http
+    token = os.environ.get(http.admin_token_env)
+    if not token:
+        logging.getLogger(__name__).warning(
+            "admin API not started: set %s to a token of 16+ characters", http.admin_token_env
+        )
+        return None
+    try:
+        api = AdminApi(gateway, host=http.host, port=http.port, token=token)
+    except ValueError as exc:
+        raise ConfigError(f"[http] {http.admin_token_env}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"[http] cannot listen on {http.host}:{http.port}: {exc}") from None
+    logging.getLogger(__name__).info("admin API on %s", api.start())
+    return api
