@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from gateway.edxml import EdocPackage, StatusPackage, read_package
 from gateway.errors import ExchangeError
 from gateway.exchange.backoffice import BackOfficeAdapter
-from gateway.exchange.mapping import received_from_package, status_change_from_package
+from gateway.exchange.mapping import received_from_package
+from gateway.exchange.mapping_status import status_change_from_package
 from gateway.store import ClaimedJob, FailOutcome, Store, get_document, status_history
 
 

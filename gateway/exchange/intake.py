@@ -23,7 +23,8 @@ from gateway.edxml import EdocPackage, Organization, StatusPackage
 from gateway.errors import GatewayError
 from gateway.exchange import jobs
 from gateway.exchange.admission import Admission, Admitter
-from gateway.exchange.mapping import outgoing_status_text, record_from_package, status_package_for
+from gateway.exchange.mapping import record_from_package
+from gateway.exchange.mapping_status import outgoing_status_text, status_package_for
 from gateway.exchange.routing import Router
 from gateway.exchange.sealing import Sealer
 from gateway.exchange.status_out import queue_status

@@ -20,59 +20,28 @@ Choices that shape what goes on the wire (each made so that what we write passes
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from gateway import edxml as ex
 from gateway.errors import BackOfficeDataError
 from gateway.exchange import backoffice as bo
+from gateway.exchange.mapping_parts import (
+    code_text,
+    nfc,
+    ref_of,
+    staff_in,
+    staff_out,
+    vn_time,
+)
 from gateway.store.records import Direction, DocumentRecord
 
 __all__ = [
     "derive_document_id",
-    "outgoing_status_text",
     "package_from_outgoing",
     "received_from_package",
     "record_from_package",
-    "status_change_from_package",
-    "status_package_for",
 ]
-
-_STATUS_TEXT: Mapping[str, str] = {
-    "01": "Đã đến",
-    "02": "Từ chối tiếp nhận",
-    "03": "Đã tiếp nhận",
-    "04": "Đã phân công",
-    "05": "Đang xử lý",
-    "06": "Hoàn thành",
-    "13": "Yêu cầu lấy lại văn bản",
-    "15": "Đồng ý yêu cầu",
-    "16": "Không đồng ý yêu cầu",
-}
-
-# "{issuer},{yyyy/MM/dd},{số/ký hiệu}" with an optional "#op-hash" suffix of ours.
-_DOCUMENT_ID_CODE = re.compile(r"[^,]+,\d{4}/\d{2}/\d{2},([^#]+)(?:#.*)?")
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def _code_text(number: str | None, notation: str | None, document_id: str) -> str:
-    """ResponseFor/Code: "số/ký hiệu", never empty (the reader requires a value)."""
-    number, notation = (number or "").strip(), (notation or "").strip()
-    if number or notation:
-        return f"{number}/{notation}"
-    match = _DOCUMENT_ID_CODE.fullmatch(document_id.strip())
-    return match.group(1).strip() if match else "/"
-
-
-def _split_code(code: str) -> tuple[str | None, str | None]:
-    """Split "7816/VPCP-TTĐT" at the first "/" into ("7816", "VPCP-TTĐT"); blanks → None."""
-    number, _, notation = code.partition("/")
-    return number.strip() or None, notation.strip() or None
 
 
 # -- identifiers -------------------------------------------------------------------------------
@@ -88,11 +57,11 @@ def derive_document_id(
     number of the document it acts on, so for those the id gets ``"#{op}-{10 hex}"`` (the hash
     of ``idempotency_key``): distinct from its target, yet the same on every retry.
     """
-    base = _nfc((info.document_id or "").strip())
+    base = nfc((info.document_id or "").strip())
     if not base:
         day = info.promulgation_date
         code = f"{info.code_number.strip()}/{info.code_notation.strip()}"
-        base = _nfc(f"{issuer.strip()},{day.year:04d}/{day.month:02d}/{day.day:02d},{code}")
+        base = nfc(f"{issuer.strip()},{day.year:04d}/{day.month:02d}/{day.day:02d},{code}")
     if business.type is bo.BusinessType.NEW:
         return base
     digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:10]
@@ -179,7 +148,7 @@ def _attachment_out(
 
 def _response_for(ref: bo.DocumentRef) -> ex.ResponseFor:
     return ex.ResponseFor(
-        code=_code_text(ref.code_number, ref.code_notation, ref.document_id),
+        code=code_text(ref.code_number, ref.code_notation, ref.document_id),
         document_id=ref.document_id,
         organ_id=ref.organ_id,
         promulgation_date=ref.promulgation_date,
@@ -212,7 +181,7 @@ def _business_out(
         ),
         reason=business.reason,
         paper=business.paper,
-        staff_info=_staff_out(business.staff),
+        staff_info=staff_out(business.staff),
         business_document_info=info,
         replacement_infos=tuple(
             ex.ReplacementInfo(document_id=r.document_id, organ_ids=r.organ_ids)
@@ -220,22 +189,6 @@ def _business_out(
         ),
     )
     return element, (() if target is None else (_response_for(target),))
-
-
-def _staff_out(staff: bo.StaffInfo | None) -> ex.StaffInfo | None:
-    if staff is None:
-        return None
-    return ex.StaffInfo(
-        department=staff.department, staff=staff.staff, mobile=staff.mobile, email=staff.email
-    )
-
-
-def _staff_in(staff: ex.StaffInfo | None) -> bo.StaffInfo | None:
-    if staff is None:
-        return None
-    return bo.StaffInfo(
-        department=staff.department, staff=staff.staff, mobile=staff.mobile, email=staff.email
-    )
 
 
 # -- package → store record --------------------------------------------------------------------
@@ -275,22 +228,11 @@ def record_from_package(pkg: ex.EdocPackage, direction: Direction) -> DocumentRe
 # -- received package → back office ------------------------------------------------------------
 
 
-def _ref_of(response: ex.ResponseFor) -> bo.DocumentRef:
-    number, notation = _split_code(response.code)
-    return bo.DocumentRef(
-        document_id=response.document_id,
-        organ_id=response.organ_id,
-        code_number=number,
-        code_notation=notation,
-        promulgation_date=response.promulgation_date,
-    )
-
-
 def _concerns(pkg: ex.EdocPackage) -> tuple[bo.DocumentRef, ...]:
     """Every document ``pkg`` names (ResponseFor first: they carry the most detail), once."""
     refs: dict[str, bo.DocumentRef] = {}
     for response in pkg.response_for:
-        refs.setdefault(response.document_id, _ref_of(response))
+        refs.setdefault(response.document_id, ref_of(response))
     business = pkg.business
     if business is not None:
         named = [business.document_id, *(r.document_id for r in business.replacement_infos)]
@@ -331,7 +273,7 @@ def _business_in(
             if r.receiver_type in (0, 1)
         ),
         replacements=(_replacements_in(pkg, recipients) if kind is bo.BusinessType.REPLACE else ()),
-        staff=_staff_in(business.staff_info),
+        staff=staff_in(business.staff_info),
     )
 
 
@@ -368,7 +310,7 @@ def received_from_package(
     priority = pkg.other_info.priority if pkg.other_info else ex.Priority.NORMAL
     recipients = _unique(org.organ_id for org in pkg.to)
     concerns = _concerns(pkg)
-    received_day = _vn_time(received_at, "received_at").date()
+    received_day = vn_time(received_at, "received_at").date()
     info = bo.DocumentInfo(
         subject=pkg.subject,
         code_number=pkg.code.code_number,
@@ -408,64 +350,3 @@ def received_from_package(
         concerns=concerns,
         sender_name=pkg.from_.organ_name,
     )
-
-
-def _vn_time(moment: datetime, what: str) -> datetime:
-    """``moment`` in Vietnam time to the second, as the wire carries it; naive is refused."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise BackOfficeDataError(f"{what} {moment.isoformat()} has no UTC offset")
-    return moment.astimezone(ex.VN_TZ).replace(microsecond=0)
-
-
-# -- statuses ----------------------------------------------------------------------------------
-
-
-def status_package_for(
-    record: DocumentRecord,
-    *,
-    reporter: ex.Organization,
-    code: str,
-    description: str,
-    time: datetime,
-    staff: bo.StaffInfo | None,
-) -> ex.StatusPackage:
-    """A status about a document we received (``record.sender`` issued it).
-
-    Unknown two-digit codes are kept. ``time`` is stored in Vietnam time without microseconds,
-    exactly as the wire carries it, so the package equals what a reader makes of its bytes.
-    """
-    try:
-        status = ex.StatusCode(code)
-    except ValueError:
-        raise BackOfficeDataError(f"status code {code!r} is not digits (e.g. 03)") from None
-    return ex.StatusPackage(
-        from_=reporter,
-        response_for=ex.ResponseFor(
-            code=_code_text(record.code_number, record.code_notation, record.document_id),
-            document_id=record.document_id,
-            organ_id=record.sender,
-            promulgation_date=record.promulgation_date,
-        ),
-        status_code=status,
-        timestamp=_vn_time(time, "status time"),
-        staff_info=_staff_out(staff),
-        description=description.strip() or None,
-    )
-
-
-def status_change_from_package(pkg: ex.StatusPackage, *, gateway_id: str) -> bo.StatusChange:
-    """The back-office view of a status a recipient reported; unknown codes kept verbatim."""
-    return bo.StatusChange(
-        gateway_id=gateway_id,
-        document=_ref_of(pkg.response_for),
-        recipient=pkg.from_.organ_id,
-        code=str(pkg.status_code.value),
-        description=pkg.description or "",
-        time=pkg.timestamp,
-        staff=_staff_in(pkg.staff_info),
-    )
-
-
-def outgoing_status_text(code: str) -> str:
-    """The Vietnamese default description of a status code; the code itself when unknown."""
-    return _STATUS_TEXT.get(code, code)

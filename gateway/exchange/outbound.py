@@ -26,11 +26,8 @@ from gateway.errors import (
 from gateway.exchange import jobs
 from gateway.exchange.backoffice import Attachment, OutgoingDocument, OutgoingStatus
 from gateway.exchange.lifecycle import TAKE_BACK
-from gateway.exchange.mapping import (
-    package_from_outgoing,
-    record_from_package,
-    status_package_for,
-)
+from gateway.exchange.mapping import package_from_outgoing, record_from_package
+from gateway.exchange.mapping_status import status_package_for
 from gateway.exchange.routing import Router
 from gateway.exchange.sealing import Sealer
 from gateway.exchange.status_out import queue_status

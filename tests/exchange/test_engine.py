@@ -43,7 +43,7 @@ from gateway.exchange.backoffice import (
     StatusChange,
 )
 from gateway.exchange.hub import HubKind, ReceivedRef
-from gateway.exchange.mapping import status_package_for
+from gateway.exchange.mapping_status import status_package_for
 from gateway.exchange.runner import JobRunner
 from gateway.exchange.sealing import Sealer
 from gateway.store import (

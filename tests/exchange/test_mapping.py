@@ -44,10 +44,12 @@ from gateway.exchange.backoffice import (
 )
 from gateway.exchange.mapping import (
     derive_document_id,
-    outgoing_status_text,
     package_from_outgoing,
     received_from_package,
     record_from_package,
+)
+from gateway.exchange.mapping_status import (
+    outgoing_status_text,
     status_change_from_package,
     status_package_for,
 )
