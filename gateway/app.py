@@ -31,6 +31,7 @@ from gateway.exchange.adapters import create_adapter
 from gateway.exchange.admission import Admitter
 from gateway.exchange.backoffice import BackOfficeAdapter
 from gateway.exchange.delivery import DocumentSender, StatusSender
+from gateway.exchange.directory import DirectorySource, SyncReport, sync_directory
 from gateway.exchange.handover import DocumentImporter, StatusNotifier
 from gateway.exchange.hub import HubTransport
 from gateway.exchange.intake import Intake
@@ -44,6 +45,7 @@ from gateway.security.binding import EmbeddedIdentifierRule
 from gateway.security.factory import key_source_from_settings, verifier_from_settings
 from gateway.store import RetryPolicy, RetrySchedule, Store
 from gateway.store.clock import Clock, system_clock
+from gateway.transport.vxp.directory import VxpDirectory
 from gateway.transport.vxp.factory import vxp_client_from_settings
 from gateway.transport.vxp.hub import VxpHub
 
@@ -67,10 +69,6 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     return RetryPolicy(schedules={k: schedule(k) for k in jobs.ALL}, default=schedule("default"))
 
 
-def axis_hub(settings: Settings, environ: Mapping[str, str]) -> HubTransport:
-    return VxpHub(vxp_client_from_settings(settings, environ))
-
-
 @dataclass(frozen=True, slots=True)
 class TickReport:
     outbox: dict[str, int]
@@ -89,12 +87,14 @@ class Gateway:
         hub: HubTransport,
         sealer: Sealer,
         admitter: Admitter,
+        directory: DirectorySource | None = None,
         clock: Clock = system_clock,
     ) -> None:
         self.settings = settings
         self.store = store
         self.adapter = adapter
         self.hub = hub
+        self.directory = directory
         self.stopping = threading.Event()
         identity = Organization(
             organ_id=settings.identity.organ_id, organ_name=settings.identity.name
@@ -155,7 +155,13 @@ class Gateway:
             wanted = settings.partner(organ).require_signature if organ else None
             return settings.trust.require_signature if wanted is None else wanted
 
-        the_hub = hub or axis_hub(settings, env)
+        directory: DirectorySource | None = None
+        if hub is None:
+            client = vxp_client_from_settings(settings, env)
+            the_hub: HubTransport = VxpHub(client)
+            directory = VxpDirectory(client)
+        else:
+            the_hub = hub
         the_adapter = adapter or create_adapter(settings.adapter.name, settings.adapter.options)
         store = Store.open(
             settings.database.url,
@@ -170,6 +176,7 @@ class Gateway:
             hub=the_hub,
             sealer=Sealer(settings.identity.organ_id, key),
             admitter=Admitter(verifier, require_signature),
+            directory=directory,
             clock=clock,
         )
 
@@ -182,6 +189,12 @@ class Gateway:
         documents = self.poller.poll("edoc").outcomes
         statuses = self.poller.poll("status").outcomes
         return documents, statuses
+
+    def sync_directory(self) -> SyncReport | None:
+        """Refresh the agency directory from the axis (None: no directory source)."""
+        if self.directory is None:
+            return None
+        return sync_directory(self.store, self.directory)
 
     def run_jobs(self, kinds: tuple[str, ...] = jobs.ALL) -> int:
         return self.runner.run_due(kinds)
@@ -213,17 +226,18 @@ class Gateway:
         if self._scheduler is not None:
             return
         poll = self.settings.poll
-        scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(4)},
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-            timezone=UTC,
-        )
         soon = datetime.now(UTC) + timedelta(milliseconds=50)
         steps = (
             ("outbox", self.take_outbox, poll.outbox_interval_seconds),
             ("receive", self.poll_axis, poll.receive_interval_seconds),
             ("send", lambda: self.run_jobs(SEND_KINDS), poll.worker_interval_seconds),
             ("back-office", lambda: self.run_jobs(BACK_OFFICE_KINDS), poll.worker_interval_seconds),
+            ("directory", self.sync_directory, poll.directory_interval_seconds),
+        )
+        scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(len(steps))},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+            timezone=UTC,
         )
         for name, step, seconds in steps:
             scheduler.add_job(

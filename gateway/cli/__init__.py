@@ -25,6 +25,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "gateway.cli.store_cmd",
     "gateway.cli.vxp_cmd",
     "gateway.cli.run_cmd",
+    "gateway.cli.directory_cmd",
 )
 
 

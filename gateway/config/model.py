@@ -45,6 +45,7 @@ class PollSettings:
     worker_interval_seconds: float = 2.0
     batch_size: int = 20
     lease_seconds: float = 120.0
+    directory_interval_seconds: float = 86400.0  # agency list from the axis, daily
 
 
 @dataclass(frozen=True, slots=True)
