@@ -18,6 +18,8 @@ import concurrent.futures
 import datetime as dt
 import enum
 import itertools
+import threading
+import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,7 @@ from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as pv_errors
 
@@ -120,6 +122,47 @@ def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return pool.submit(lambda: asyncio.run(factory())).result()
 
 
+PathEntry = tuple[tuple[x509.Certificate, ...], Check]
+
+
+class _PathCache:
+    """Validated chains, reused while every certificate of the path is within its validity.
+
+    Path building is the costly part of a verification (about 15 ms, pure Python ASN.1) and
+    its answer depends only on the certificates, the anchors (fixed per evaluator) and the
+    time: so a passed path is kept for ``ttl`` seconds and only for moments inside the
+    intersection of its certificates' validity. Revocation is never cached here (it has its
+    own caches bounded by the CRLs' and OCSP answers' freshness).
+    """
+
+    def __init__(self, ttl: float = 600.0, size: int = 256) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[bytes, ...], tuple[float, PathEntry]] = {}
+
+    @staticmethod
+    def key(leaf: x509.Certificate, others: Sequence[x509.Certificate]) -> tuple[bytes, ...]:
+        digest = hashes.SHA256()
+        return (leaf.fingerprint(digest), *sorted(c.fingerprint(digest) for c in others))
+
+    def get(self, key: tuple[bytes, ...], at: dt.datetime) -> PathEntry | None:
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None or time.monotonic() - found[0] > self.ttl:
+            return None
+        path, check = found[1]
+        start = max(c.not_valid_before_utc for c in path)
+        end = min(c.not_valid_after_utc for c in path)
+        return (path, check) if start <= at <= end else None
+
+    def put(self, key: tuple[bytes, ...], path: tuple[x509.Certificate, ...], check: Check) -> None:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = (time.monotonic(), (path, check))
+
+
 class TrustEvaluator:
     def __init__(
         self,
@@ -131,6 +174,7 @@ class TrustEvaluator:
         self.policy = policy
         self.revocation = revocation or RevocationChecker()
         self._roots = [_asn1(c) for c in store.anchors]
+        self._paths = _PathCache()
 
     def evaluate(
         self,
@@ -157,6 +201,18 @@ class TrustEvaluator:
         return Check("validity", Outcome.PASSED, span)
 
     def _path(
+        self, leaf: x509.Certificate, others: Sequence[x509.Certificate], at: dt.datetime
+    ) -> tuple[tuple[x509.Certificate, ...], Check]:
+        key = _PathCache.key(leaf, others)
+        cached = self._paths.get(key, at)
+        if cached is not None:
+            return cached
+        path, check = self._build_path(leaf, others, at)
+        if check.outcome is Outcome.PASSED:
+            self._paths.put(key, path, check)
+        return path, check
+
+    def _build_path(
         self, leaf: x509.Certificate, others: Sequence[x509.Certificate], at: dt.datetime
     ) -> tuple[tuple[x509.Certificate, ...], Check]:
         intermediates = [_asn1(c) for c in (*others, *self.store.intermediates)]
