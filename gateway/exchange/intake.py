@@ -105,7 +105,12 @@ class Intake:
                     "package.replay",
                     document_ref=result.document_id,
                     package_sha256=blob.sha256,
-                    details={"channel": channel, "ref": ref, "matched_on": result.matched_on},
+                    details={
+                        "channel": channel,
+                        "ref": ref,
+                        "matched_on": result.matched_on,
+                        "same_package": result.same_package,
+                    },
                 )
                 return IntakeResult("duplicate", result.document_id)
             if answer is None:  # gone since we looked (it cannot be): answer all the same

@@ -133,7 +133,7 @@ class Outbound:
                     s, record, blob, channels=channels, default_channel=self.router.default
                 )
             except DuplicateDocumentError as exc:
-                return Accepted(exc.existing_id, False)
+                return self._repeat(item, record.document_id, exc.existing_id)
             self.store.log.append(
                 s,
                 "package.out",
@@ -153,6 +153,23 @@ class Outbound:
                     s, jobs.DELIVER, {"delivery": d.id}, dedupe_key=f"delivery:{d.id}"
                 )
         return Accepted(result.document_id, True)
+
+    def _repeat(self, item: OutgoingDocument, document_id: str, existing: str) -> Accepted:
+        """The DocumentId is taken: the same item offered again (after a crash between our
+        commit and ``mark_done``) is fine; another item reusing it must not vanish as "done"."""
+        for entry in self.store.log.entries_for(existing):
+            if (
+                entry.kind == "package.out"
+                and entry.details_obj.get("item") == item.idempotency_key
+            ):
+                return Accepted(existing, False)
+        raise OutboundRefusal(
+            f"document {item.item_id!r}: DocumentId {document_id!r} was already sent",
+            (
+                f"DocumentId {document_id!r} was already sent by this gateway for another item "
+                f"(stored as {existing}); give this document its own số/ký hiệu or document_id",
+            ),
+        )
 
     # -- statuses -----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -284,6 +284,22 @@ def test_same_outgoing_item_offered_twice_is_stored_once(parties: dict[str, Part
     assert a.office.done == [item.item_id, item.item_id]
     assert _counts(a.store) == (1, 1)
     assert len(a.store.queue.list_jobs(kind=jobs.DELIVER)) == 1
+
+
+def test_another_item_reusing_a_sent_document_id_is_refused_not_swallowed(
+    parties: dict[str, Party],
+) -> None:
+    a = parties[G12]
+    first = _document()
+    a.office.outgoing.append(first)
+    assert a.gateway.take_outbox() == {"accepted": 1}
+    other = replace(_document(), item_id="item-77-lan-2", idempotency_key="key-77-lan-2")
+    a.office.outgoing.append(other)
+    assert a.gateway.take_outbox() == {"refused": 1}
+    ((item_id, reasons),) = a.office.failed
+    assert item_id == "item-77-lan-2"
+    assert "already sent by this gateway for another item" in reasons[0]
+    assert _counts(a.store) == (1, 1)
 
 
 # -- intake ------------------------------------------------------------------------------------
