@@ -44,6 +44,8 @@ from gateway.store import (
 )
 from gateway.store.clock import Clock
 
+ARRIVED = "01"
+
 
 class OutboundRefusal(ExchangeError):
     """The item cannot be sent as it is; ``reasons`` go back to the back office."""
@@ -207,6 +209,11 @@ class Outbound:
         return found, (found.record.sender,)
 
     def submit_status(self, item: OutgoingStatus) -> Accepted:
+        if item.code == ARRIVED:
+            raise OutboundRefusal(
+                f"status {item.item_id!r}: 01 comes from the gateway",
+                ("status 01 (arrived) is sent by the gateway itself once a document is stored",),
+            )
         original, targets = self._concerned(item)
         me = self.identity.organ_id
         try:

@@ -38,6 +38,7 @@ from gateway.exchange.backoffice import (
     DocumentRef,
     OutgoingDocument,
     OutgoingItem,
+    OutgoingStatus,
     ReceivedDocument,
     Signer,
     StatusChange,
@@ -300,6 +301,23 @@ def test_another_item_reusing_a_sent_document_id_is_refused_not_swallowed(
     assert item_id == "item-77-lan-2"
     assert "already sent by this gateway for another item" in reasons[0]
     assert _counts(a.store) == (1, 1)
+
+
+def test_back_office_cannot_send_status_01_itself(parties: dict[str, Party]) -> None:
+    b = parties[G10]
+    b.office.outgoing.append(
+        OutgoingStatus(
+            item_id="st-01",
+            idempotency_key="st-01",
+            original=DocumentRef(document_id="000.00.00.G12,2025/07/01,77/BCT-XNK"),
+            code="01",
+            description="Đã đến",
+            time=datetime(2025, 7, 1, 9, 0, tzinfo=UTC),
+        )
+    )
+    assert b.gateway.take_outbox() == {"refused": 1}
+    ((_, reasons),) = b.office.failed
+    assert "sent by the gateway itself" in reasons[0]
 
 
 # -- intake ------------------------------------------------------------------------------------
