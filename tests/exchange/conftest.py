@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
+from gateway.demo.parties import MINISTRY, PARTNER, Workspace, prepare_workdir
+from gateway.demo.stage import new_secrets, simulator_config
 from gateway.security.devpki import DevPki
+from gateway.simulator import SimulatorServer
 from tests.exchange.e2e_harness import Exchange, make_template_pki, start_exchange
 
 ExchangeFactory = Callable[..., Exchange]
@@ -40,3 +43,23 @@ def make_exchange(tmp_path: Path, template_pki: DevPki) -> Iterator[ExchangeFact
 @pytest.fixture
 def exchange(make_exchange: ExchangeFactory) -> Exchange:
     return make_exchange()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A demo-style work directory (the layout the process-level tests share)."""
+    return prepare_workdir(tmp_path / "ws")
+
+
+@pytest.fixture
+def environ() -> dict[str, str]:
+    """Fresh axis secrets for the ministry and the partner."""
+    return new_secrets([MINISTRY, PARTNER])
+
+
+@pytest.fixture
+def axis(workspace: Workspace, environ: dict[str, str]) -> Iterator[str]:
+    """The axis simulator on a free loopback port, with its own SQLite file."""
+    config = simulator_config([MINISTRY, PARTNER], environ, db=workspace.axis_db)
+    with SimulatorServer(config) as sim:
+        yield sim.url

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import signal
 import socket
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import httpx
-import pytest
 
 from gateway.config import HttpSettings
-from gateway.demo.parties import MINISTRY, PARTNER, Workspace, prepare_workdir
-from gateway.demo.stage import gateway_settings, make_pki, new_secrets, simulator_config
-from gateway.simulator import SimulatorServer
+from gateway.demo.parties import MINISTRY, PARTNER, Workspace
+from gateway.demo.stage import gateway_settings, make_pki
 
 from .sigkill_support import GatewayProcess, settings_toml, wait_until
 
@@ -25,22 +21,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    return prepare_workdir(tmp_path / "ws")
-
-
-@pytest.fixture
-def environ() -> dict[str, str]:
-    return new_secrets([MINISTRY, PARTNER])
-
-
-@pytest.fixture
-def axis(workspace: Workspace, environ: dict[str, str]) -> Iterator[str]:
-    with SimulatorServer(simulator_config([MINISTRY, PARTNER], environ, db=None)) as sim:
-        yield sim.url
 
 
 def test_run_serves_the_admin_api_and_stops_cleanly_on_repeated_sigterm(

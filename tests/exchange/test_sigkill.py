@@ -19,17 +19,15 @@ import random
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from gateway.demo.letter import drop_letter
-from gateway.demo.parties import MINISTRY, PARTNER, Party, Workspace, prepare_workdir
-from gateway.demo.stage import gateway_settings, make_pki, new_secrets, simulator_config
+from gateway.demo.parties import MINISTRY, PARTNER, Party, Workspace
+from gateway.demo.stage import gateway_settings, make_pki
 from gateway.security.devpki import DevPki
-from gateway.simulator import SimulatorServer
 from gateway.store import Store
 from tests.exchange.sigkill_support import (
     GatewayProcess,
@@ -58,23 +56,6 @@ def seed() -> int:
     chosen = int(os.environ.get("SIGKILL_SEED", random.SystemRandom().randrange(2**32)))
     print(f"SIGKILL_SEED={chosen}")
     return chosen
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    return prepare_workdir(tmp_path / "ws")
-
-
-@pytest.fixture
-def environ() -> dict[str, str]:
-    return new_secrets([MINISTRY, PARTNER])
-
-
-@pytest.fixture
-def axis(workspace: Workspace, environ: dict[str, str]) -> Iterator[str]:
-    config = simulator_config([MINISTRY, PARTNER], environ, db=workspace.axis_db)
-    with SimulatorServer(config) as sim:
-        yield sim.url
 
 
 def _gateway(
