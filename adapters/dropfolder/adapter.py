@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -39,6 +38,7 @@ from adapters.dropfolder.fsutil import (
 )
 from adapters.dropfolder.inbound import document_json, status_json
 from adapters.dropfolder.names import key_folder_name, sanitize_name, unique_name
+from adapters.dropfolder.owners import certainly_gone, default_owner
 from adapters.dropfolder.schema import read_document, read_status
 from gateway.errors import AdapterError, BackOfficeDataError
 from gateway.exchange.backoffice import (
@@ -80,9 +80,7 @@ class DropFolderAdapter:
         self.root = Path(root)
         self.completion = completion
         self.lease_seconds = lease_seconds
-        self.owner = sanitize_name(owner or f"{socket.gethostname()}-{os.getpid()}").replace(
-            "@", "_"
-        )
+        self.owner = sanitize_name(owner).replace("@", "_") if owner else default_owner()
         self.clock = clock
         try:
             for name in (*DIRS, ".tmp", ".state/delivered"):
@@ -288,6 +286,17 @@ class DropFolderAdapter:
                 f"dropfolder: cannot finish {name!r}: {exc}", retryable=True
             ) from exc
 
+    def release(self, item: OutgoingItem) -> None:
+        """Give a claimed item back untouched (the gateway could not take it just now)."""
+        source, name = self._claimed(item)
+        box = "outbox" if item.item_id.startswith("d@") else "outbox-status"
+        try:
+            move_unique(source, self.root / box, name)
+        except OSError as exc:
+            raise AdapterError(
+                f"dropfolder: cannot give {name!r} back: {exc}", retryable=True
+            ) from exc
+
     def mark_failed(self, item: OutgoingItem, reasons: Sequence[str]) -> None:
         source, name = self._claimed(item)
         listed = [reasons] if isinstance(reasons, str) else [str(r) for r in reasons]
@@ -321,7 +330,8 @@ class DropFolderAdapter:
             ) from exc
 
     def _recover_expired(self) -> None:
-        """Claims older than the lease (their process died) go back to the outbox."""
+        """Claims older than the lease, or made by a run on this host whose process has
+        ended, go back to the outbox."""
         now_ms = self.clock().timestamp() * 1000
         try:
             entries = list(os.scandir(self.root / "processing"))
@@ -333,7 +343,8 @@ class DropFolderAdapter:
             parts = entry.name.split("@", 3)
             if len(parts) != 4 or not parts[1].isdigit():
                 continue
-            if now_ms - int(parts[1]) < self.lease_seconds * 1000:
+            expired = now_ms - int(parts[1]) >= self.lease_seconds * 1000
+            if not expired and not certainly_gone(parts[2], self.owner):
                 continue
             box = "outbox" if parts[0] == "d" else "outbox-status"
             try:

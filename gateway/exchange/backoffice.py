@@ -313,3 +313,16 @@ class BackOfficeAdapter(Protocol):
     def mark_failed(self, item: OutgoingItem, reasons: Sequence[str]) -> None:
         """The engine refused ``item``: report ``reasons`` back to the back office."""
         ...
+
+
+@runtime_checkable
+class ReleasableAdapter(Protocol):
+    """An adapter that can take a claimed item back at once (optional capability).
+
+    Without it, an item the engine had to defer (its own trouble: database, signing token)
+    waits for the adapter's claim lease before it is offered again.
+    """
+
+    def release(self, item: OutgoingItem) -> None:
+        """Return ``item`` to the back office's outbox, untouched."""
+        ...

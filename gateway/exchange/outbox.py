@@ -18,6 +18,7 @@ from gateway.exchange.backoffice import (
     BackOfficeAdapter,
     OutgoingDocument,
     OutgoingItem,
+    ReleasableAdapter,
 )
 from gateway.exchange.outbound import Outbound, OutboundRefusal
 
@@ -70,12 +71,21 @@ class OutboxDrain:
             return "refused"
         except GatewayError as exc:
             log.warning("outbox item %s left for later: %s", item.item_id, exc)
+            self._give_back(item)
             return "deferred"
         try:
             self.adapter.mark_done(item)
         except AdapterError as exc:  # stored already: the next offer is recognised as a repeat
             log.warning("outbox item %s stored, but mark_done failed: %s", item.item_id, exc)
         return "accepted" if accepted.created else "repeat"
+
+    def _give_back(self, item: OutgoingItem) -> None:
+        if not isinstance(self.adapter, ReleasableAdapter):
+            return  # offered again when the adapter's claim lease runs out
+        try:
+            self.adapter.release(item)
+        except AdapterError as exc:
+            log.warning("outbox item %s: could not give it back: %s", item.item_id, exc)
 
     def _refuse(self, item: OutgoingItem, reasons: tuple[str, ...]) -> None:
         log.warning("outbox item %s refused: %s", item.item_id, "; ".join(reasons))
