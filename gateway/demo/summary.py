@@ -4,6 +4,8 @@ failure which step did not happen and what was seen last, so the reader knows wh
 from __future__ import annotations
 
 import shlex
+import shutil
+import sys
 from pathlib import Path
 
 from gateway.demo.letter import Letter
@@ -24,6 +26,16 @@ _SHORT = {
 
 def _q(path: Path) -> str:
     return shlex.quote(str(path))
+
+
+def _program() -> str:
+    """How to call ``gateway`` from this shell: bare when it is on PATH, else by its path
+    (``make run`` uses ``.venv/bin/gateway``, which a fresh shell does not have on PATH)."""
+    found = shutil.which("gateway")
+    here = Path(sys.executable).with_name("gateway")
+    if found is not None and Path(found).resolve() == here.resolve():
+        return "gateway"
+    return _q(here) if here.exists() else f"{_q(Path(sys.executable))} -m gateway"
 
 
 def _times(tracker: Tracker) -> str:
@@ -50,11 +62,11 @@ def success_text(ws: Workspace, tracker: Tracker, letter: Letter, look: Look) ->
         f"  dev PKI    {ws.pki}",
         f"  log        {ws.root / 'gateway.log'}",
         "how to look:",
-        f"  gateway log verify --data-dir {_q(ministry_data)}",
+        f"  {_program()} log verify --data-dir {_q(ministry_data)}",
     ]
     if look.progress is not None:
         lines.append(
-            f"  gateway log export {look.progress.id} -o letter-evidence.zip "
+            f"  {_program()} log export {look.progress.id} -o letter-evidence.zip "
             f"--data-dir {_q(ministry_data)}"
         )
     return "\n".join(lines)
