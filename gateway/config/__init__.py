@@ -22,6 +22,7 @@ from gateway.config.model import (
     SigningSettings,
     TrustSettings,
 )
+from gateway.config.writer import settings_to_toml
 
 __all__ = [
     "AdapterSettings",
@@ -37,4 +38,5 @@ __all__ = [
     "TrustSettings",
     "load_settings",
     "settings_from_mapping",
+    "settings_to_toml",
 ]
