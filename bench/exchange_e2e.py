@@ -13,8 +13,11 @@ file); ``--interval`` paces them instead. A document's latency runs from the mom
 is in A's outbox to the moment its status 01 file appears in A's inbox-status, so after a burst
 it includes the queueing; paced, it is the latency of an idle pair of gateways.
 
+With ``--processes`` each gateway runs as its own ``gateway run --config FILE`` process instead
+(its own interpreter, as deployed; the simulator stays in this process).
+
 Run: ``.venv/bin/python -m bench.exchange_e2e [--documents 100] [--size 1048576]
-[--interval 0]``.
+[--interval 0] [--processes]``.
 """
 
 from __future__ import annotations
@@ -25,15 +28,19 @@ import logging
 import os
 import platform
 import secrets
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from gateway.app import Gateway
+from gateway.config import Settings, settings_to_toml
 from gateway.demo.letter import Letter, drop_letter
 from gateway.demo.parties import MINISTRY, PARTNER, prepare_workdir
 from gateway.demo.pdf import render_pdf
@@ -112,6 +119,39 @@ class Watcher(threading.Thread):
             time.sleep(0.02)
 
 
+class Runner(Protocol):
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class GatewayProcess:
+    """One gateway as ``python -m gateway run --config FILE``: its own interpreter, as deployed."""
+
+    def __init__(self, settings: Settings, config: Path, environ: dict[str, str]) -> None:
+        config.write_text(settings_to_toml(settings), "utf-8")
+        self.args = [sys.executable, "-m", "gateway", "run", "--config", str(config)]
+        self.log = config.with_suffix(".log")
+        self.env = {**os.environ, **environ}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                self.args, stdout=log, stderr=subprocess.STDOUT, env=self.env
+            )
+        deadline = time.monotonic() + 60
+        while b"gateway.app: gateway " not in self.log.read_bytes():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gateway did not start: {self.log.read_text('utf-8')[-2000:]}")
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=60)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
@@ -125,6 +165,11 @@ def main(argv: list[str] | None = None) -> None:
         "--interval", type=float, default=0.0, help="seconds between drops (0: one burst)"
     )
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument(
+        "--processes",
+        action="store_true",
+        help="run each gateway as its own `gateway run --config` process (as deployed)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     today = date.today()
@@ -134,12 +179,14 @@ def main(argv: list[str] | None = None) -> None:
         pki = make_pki(ws)
         env = new_secrets([MINISTRY, PARTNER])
         with SimulatorServer(simulator_config([MINISTRY, PARTNER], env, db=ws.axis_db)) as sim:
-            a = Gateway.from_settings(
-                gateway_settings(MINISTRY, [PARTNER], pki, ws, sim.url), environ=env
-            )
-            b = Gateway.from_settings(
-                gateway_settings(PARTNER, [MINISTRY], pki, ws, sim.url), environ=env
-            )
+            a_settings = gateway_settings(MINISTRY, [PARTNER], pki, ws, sim.url)
+            b_settings = gateway_settings(PARTNER, [MINISTRY], pki, ws, sim.url)
+            if args.processes:
+                a: Runner = GatewayProcess(a_settings, ws.root / "a.toml", env)
+                b: Runner = GatewayProcess(b_settings, ws.root / "b.toml", env)
+            else:
+                a = Gateway.from_settings(a_settings, environ=env)
+                b = Gateway.from_settings(b_settings, environ=env)
             outbox = ws.dropfolder(MINISTRY) / "outbox"
             outbox.mkdir(parents=True, exist_ok=True)
             watcher = Watcher(
@@ -186,7 +233,10 @@ def report(
     inbox_latency = [watcher.received[d] - t for d, t in dropped.items()]
     rows = [
         ("machine", f"{os.cpu_count()} CPU, Python {platform.python_version()}"),
-        ("gateways", "2, in-process, Gateway.start()"),
+        (
+            "gateways",
+            "2 processes, gateway run" if args.processes else "2, in-process, Gateway.start()",
+        ),
         (
             "poll (receive/outbox/worker s)",
             f"{POLL.receive_interval_seconds}"
