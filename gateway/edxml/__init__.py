@@ -27,7 +27,7 @@ from gateway.edxml.model_edoc import (
 )
 from gateway.edxml.model_status import StatusPackage
 from gateway.edxml.names import NS
-from gateway.edxml.reader import ReadLimits, ReadResult, read_package
+from gateway.edxml.reader import ReadLimits, ReadResult, read_package, read_tree
 from gateway.edxml.text import (
     TextWarning,
     WarningKind,
@@ -71,6 +71,7 @@ __all__ = [
     "detect_legacy_encoding",
     "nfc",
     "read_package",
+    "read_tree",
     "repair_detached_marks",
     "write_package",
 ]

@@ -33,7 +33,7 @@ from gateway.edxml.reader_status import read_status
 from gateway.edxml.reader_tree import Walker, source_line
 from gateway.edxml.text import TextWarning, WarningKind
 
-__all__ = ["ReadLimits", "ReadResult", "read_package"]
+__all__ = ["ReadLimits", "ReadResult", "read_package", "read_tree"]
 
 _MiB = 1024 * 1024
 _ZIP_TYPES = frozenset({"application/zip", "application/x-zip-compressed", "application/x-zip"})
@@ -68,6 +68,18 @@ class ReadResult:
 def read_package(data: bytes, *, limits: ReadLimits = ReadLimits()) -> ReadResult:
     """Parse an edXML package (document or status); raise ``EdxmlParseError`` saying where."""
     tree = safexml.parse(data, limits=limits.parser, source="edXML package")
+    return read_tree(tree, data, limits=limits)
+
+
+def read_tree(
+    tree: etree._ElementTree, data: bytes, *, limits: ReadLimits = ReadLimits()
+) -> ReadResult:
+    """The model of a tree already parsed by :mod:`gateway.safexml` from ``data``.
+
+    For callers that checked that very tree first (validation, signature): what was verified
+    is what is read, and the bytes are parsed once. The tree is consumed — each attachment's
+    base64 text is released as it is decoded — so read it last.
+    """
     root = tree.getroot()
     w = Walker()
     if root.tag != f"{{{NS}}}edXML":

@@ -1,7 +1,7 @@
 """Admission checks every received package passes before anyone trusts it.
 
 One parse (the hardened one) feeds both the schema/semantic validation and the signature
-verification; the model is then read from the very bytes that were verified. The signature
+verification, and the model is read from that same verified tree (parsed once). The signature
 policy is per partner: a partner may be allowed to send unsigned packages (the axis accepted
 them in 2025), but a signature that is present and wrong is always a refusal.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway import safexml
-from gateway.edxml import EdocPackage, StatusPackage, read_package
+from gateway.edxml import EdocPackage, StatusPackage, read_tree
 from gateway.edxml.validation import validate_package
 from gateway.errors import EdxmlError, XmlSecurityError
 from gateway.security.result import Status
@@ -66,7 +66,7 @@ class Admitter:
         package: EdocPackage | StatusPackage | None = None
         warnings = tuple(f"{p.path}: {p.reason}" for p in report.warnings)
         try:
-            read = read_package(data)
+            read = read_tree(tree, data)  # last: it releases the attachments' text
             package = read.package
             warnings += tuple(str(w) for w in read.warnings)
         except EdxmlError as exc:
