@@ -27,7 +27,7 @@ from gateway.exchange.mapping import record_from_package
 from gateway.exchange.mapping_status import outgoing_status_text, status_package_for
 from gateway.exchange.routing import Router
 from gateway.exchange.sealing import Sealer
-from gateway.exchange.status_out import queue_status
+from gateway.exchange.status_out import queue_status, record_and_queue
 from gateway.store import (
     BlobRef,
     Direction,
@@ -136,28 +136,17 @@ class Intake:
                 {"document": result.document_id},
                 dedupe_key=f"import:{result.document_id}",
             )
-            event, _ = record_status(
-                s,
-                StatusEventRecord(
-                    document_id=result.document_id,
-                    agency=me,
-                    code="01",
-                    direction=Direction.OUT,
-                    package_sha256=answer.sha256,
-                    description=outgoing_status_text("01"),
-                    reported_at=now,
-                ),
-                package=answer,
-            )
-            queue_status(
+            record_and_queue(
                 self.store,
                 self.router,
                 s,
-                to=record.sender,
-                sha256=answer.sha256,
-                code="01",
                 document_ref=result.document_id,
-                event_id=event.id,
+                reporter=me,
+                code="01",
+                description=outgoing_status_text("01"),
+                time=now,
+                blob=answer,
+                targets=(record.sender,),
             )
         return IntakeResult("accepted", result.document_id)
 

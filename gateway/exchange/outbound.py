@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from gateway.edxml import Organization
+from gateway.edxml import EdocPackage, Organization, StatusPackage
 from gateway.edxml.agency import check_organ_id
 from gateway.errors import (
     AgencyIdError,
@@ -30,21 +31,20 @@ from gateway.exchange.mapping import package_from_outgoing, record_from_package
 from gateway.exchange.mapping_status import status_package_for
 from gateway.exchange.routing import Router
 from gateway.exchange.sealing import Sealer
-from gateway.exchange.status_out import queue_status
+from gateway.exchange.status_out import record_and_queue
 from gateway.store import (
     Direction,
     DuplicateDocumentError,
-    StatusEventRecord,
     Store,
     StoredDocument,
     find_document,
     get_agency,
     record_outbound,
-    record_status,
 )
 from gateway.store.clock import Clock
 
 ARRIVED = "01"
+P = TypeVar("P", EdocPackage, StatusPackage)
 
 
 class OutboundRefusal(ExchangeError):
@@ -93,6 +93,16 @@ class Outbound:
         self.identity = identity
         self.clock = clock
 
+    def _sealed(self, build: Callable[[], P], source: str) -> tuple[P, bytes]:
+        """Map, write, sign and validate; whatever the item itself gets wrong is a refusal."""
+        try:
+            package = build()
+            return package, self.sealer.seal(package, now=self.clock(), source=source)
+        except EdxmlValidationError as exc:
+            raise OutboundRefusal(str(exc), _problems(exc)) from None
+        except (EdxmlBuildError, BackOfficeDataError) as exc:
+            raise OutboundRefusal(str(exc), (str(exc),)) from None
+
     # -- documents ---------------------------------------------------------------------------
 
     def submit_document(
@@ -116,16 +126,12 @@ class Outbound:
             raise OutboundRefusal(f"document {item.item_id!r} has bad recipients", tuple(bad))
         with self.store.reading() as s:
             names = {r: a.name for r in item.recipients if (a := get_agency(s, r)) is not None}
-        now = self.clock()
-        try:
-            package = package_from_outgoing(
+        package, data = self._sealed(
+            lambda: package_from_outgoing(
                 item, sender=self.identity, read=read, recipient_names=names
-            )
-            data = self.sealer.seal(package, now=now, source=f"document {item.item_id}")
-        except EdxmlValidationError as exc:
-            raise OutboundRefusal(str(exc), _problems(exc)) from None
-        except (EdxmlBuildError, BackOfficeDataError) as exc:
-            raise OutboundRefusal(str(exc), (str(exc),)) from None
+            ),
+            f"document {item.item_id}",
+        )
         record = record_from_package(package, Direction.OUT)
         blob = self.store.put_package(data)
         with self.store.transaction() as s:
@@ -215,45 +221,29 @@ class Outbound:
                 ("status 01 (arrived) is sent by the gateway itself once a document is stored",),
             )
         original, targets = self._concerned(item)
-        me = self.identity.organ_id
-        try:
-            package = status_package_for(
+        _, data = self._sealed(
+            lambda: status_package_for(
                 original.record,
                 reporter=self.identity,
                 code=item.code,
                 description=item.description,
                 time=item.time,
                 staff=item.staff,
-            )
-            data = self.sealer.seal(package, now=self.clock(), source=f"status {item.item_id}")
-        except EdxmlValidationError as exc:
-            raise OutboundRefusal(str(exc), _problems(exc)) from None
-        except (EdxmlBuildError, BackOfficeDataError) as exc:
-            raise OutboundRefusal(str(exc), (str(exc),)) from None
+            ),
+            f"status {item.item_id}",
+        )
         blob = self.store.put_package(data)
         with self.store.transaction() as s:
-            event, created = record_status(
+            created = record_and_queue(
+                self.store,
+                self.router,
                 s,
-                StatusEventRecord(
-                    document_id=original.id,
-                    agency=me,
-                    code=item.code,
-                    direction=Direction.OUT,
-                    package_sha256=blob.sha256,
-                    description=item.description,
-                    reported_at=item.time,
-                ),
-                package=blob,
+                document_ref=original.id,
+                reporter=self.identity.organ_id,
+                code=item.code,
+                description=item.description,
+                time=item.time,
+                blob=blob,
+                targets=targets,
             )
-            for to in targets if created else ():
-                queue_status(
-                    self.store,
-                    self.router,
-                    s,
-                    to=to,
-                    sha256=blob.sha256,
-                    code=item.code,
-                    document_ref=original.id,
-                    event_id=event.id,
-                )
         return Accepted(original.id, created)

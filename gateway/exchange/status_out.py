@@ -1,4 +1,5 @@
-"""Queue a signed status package for sending, with its log entry, in the caller's transaction.
+"""Record and queue our signed status packages, with their log entries, in the caller's
+transaction.
 
 Three producers share it: the back office's statuses (03…16), the automatic 01 once a received
 document is stored, and the 02 that answers a refused package (which has no document row, so
@@ -7,13 +8,15 @@ no ``document_ref`` and no status event).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from gateway.exchange import jobs
 from gateway.exchange.routing import Router
-from gateway.store import Store
+from gateway.store import BlobRef, Direction, StatusEventRecord, Store, record_status
 
 
 def queue_status(
@@ -40,3 +43,47 @@ def queue_status(
     )
     key = f"status-event:{event_id}:{to}" if event_id is not None else f"status-package:{sha256}"
     store.queue.enqueue(s, jobs.SEND_STATUS, payload, dedupe_key=key)
+
+
+def record_and_queue(
+    store: Store,
+    router: Router,
+    s: Session,
+    *,
+    document_ref: str,
+    reporter: str,
+    code: str,
+    description: str,
+    time: datetime,
+    blob: BlobRef,
+    targets: Sequence[str],
+) -> bool:
+    """Our status about a stored document: its event and one send per target.
+
+    False when the very same status package was recorded before (nothing is queued again).
+    """
+    event, created = record_status(
+        s,
+        StatusEventRecord(
+            document_id=document_ref,
+            agency=reporter,
+            code=code,
+            direction=Direction.OUT,
+            package_sha256=blob.sha256,
+            description=description,
+            reported_at=time,
+        ),
+        package=blob,
+    )
+    for to in targets if created else ():
+        queue_status(
+            store,
+            router,
+            s,
+            to=to,
+            sha256=blob.sha256,
+            code=code,
+            document_ref=document_ref,
+            event_id=event.id,
+        )
+    return created
