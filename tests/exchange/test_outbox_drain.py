@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import date
 
 from gateway.errors import StoreError
 from gateway.exchange.backoffice import (
     Attachment,
-    DeliveryOutcome,
     DocumentInfo,
     OutgoingDocument,
     OutgoingItem,
-    ReceivedDocument,
     Signer,
-    StatusChange,
 )
 from gateway.exchange.outbound import Accepted, Outbound, OutboundRefusal
 from gateway.exchange.outbox import OutboxDrain
+from tests.exchange.doubles import MemoryBackOffice
 
 ITEM = OutgoingDocument(
     item_id="cv-4521",
@@ -36,31 +34,15 @@ ITEM = OutgoingDocument(
 )
 
 
-class Office:
-    def __init__(self, releasable: bool) -> None:
-        self.done: list[str] = []
-        self.failed: list[tuple[str, tuple[str, ...]]] = []
+class ReleasingBackOffice(MemoryBackOffice):
+    """The back-office double with the optional ``release`` capability."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.released: list[str] = []
-        if releasable:
-            self.release = self._release  # type: ignore[method-assign]
 
-    def _release(self, item: OutgoingItem) -> None:
+    def release(self, item: OutgoingItem) -> None:
         self.released.append(item.item_id)
-
-    def deliver_document(self, document: ReceivedDocument) -> DeliveryOutcome:
-        raise AssertionError("not used")
-
-    def deliver_status(self, status: StatusChange) -> DeliveryOutcome:
-        raise AssertionError("not used")
-
-    def take_outgoing(self) -> Iterable[OutgoingItem]:
-        return [ITEM]
-
-    def mark_done(self, item: OutgoingItem) -> None:
-        self.done.append(item.item_id)
-
-    def mark_failed(self, item: OutgoingItem, reasons: Sequence[str]) -> None:
-        self.failed.append((item.item_id, tuple(reasons)))
 
 
 class FakeOutbound:
@@ -71,13 +53,14 @@ class FakeOutbound:
         return self.outcome()
 
 
-def _drain(office: Office, outcome: Callable[[], Accepted]) -> dict[str, int]:
+def _drain(office: MemoryBackOffice, outcome: Callable[[], Accepted]) -> dict[str, int]:
+    office.outgoing.append(ITEM)
     outbound: Outbound = FakeOutbound(outcome)  # type: ignore[assignment]
     return OutboxDrain(office, outbound).drain()
 
 
 def test_stored_item_is_marked_done() -> None:
-    office = Office(releasable=True)
+    office = ReleasingBackOffice()
     assert _drain(office, lambda: Accepted("doc-1", True)) == {"accepted": 1}
     assert office.done == ["cv-4521"] and not office.released
 
@@ -86,7 +69,7 @@ def test_refused_item_is_failed_with_reasons() -> None:
     def refuse() -> Accepted:
         raise OutboundRefusal("bad", ("recipient '000.00.00.X': không hợp lệ",))
 
-    office = Office(releasable=True)
+    office = ReleasingBackOffice()
     assert _drain(office, refuse) == {"refused": 1}
     assert office.failed == [("cv-4521", ("recipient '000.00.00.X': không hợp lệ",))]
 
@@ -95,9 +78,9 @@ def test_our_own_trouble_gives_the_item_back_when_the_adapter_can() -> None:
     def database_down() -> Accepted:
         raise StoreError("cannot open database: connection refused")
 
-    releasing = Office(releasable=True)
+    releasing = ReleasingBackOffice()
     assert _drain(releasing, database_down) == {"deferred": 1}
     assert releasing.released == ["cv-4521"] and not releasing.done and not releasing.failed
-    keeping = Office(releasable=False)
+    keeping = MemoryBackOffice()
     assert _drain(keeping, database_down) == {"deferred": 1}
-    assert not keeping.released and not keeping.done and not keeping.failed
+    assert not keeping.done and not keeping.failed
