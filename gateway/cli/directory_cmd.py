@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from gateway.config import load_settings
+from gateway.config import Settings, load_settings
 from gateway.exchange.directory import sync_directory
 from gateway.store import Store, list_agencies
 from gateway.transport.vxp.directory import VxpDirectory
@@ -37,21 +37,20 @@ def register(subparsers: Any) -> None:
     show.set_defaults(handler=cmd_list)
 
 
-def _store(config: Path) -> Store:
-    settings = load_settings(config)
+def _store(settings: Settings) -> Store:
     return Store.open(settings.database.url, settings.identity.data_dir)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    with vxp_client_from_settings(settings, os.environ) as client, _store(args.config) as store:
+    with vxp_client_from_settings(settings, os.environ) as client, _store(settings) as store:
         report = sync_directory(store, VxpDirectory(client))
     print(json.dumps(asdict(report)))
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _store(args.config) as store, store.reading() as s:
+    with _store(load_settings(args.config)) as store, store.reading() as s:
         rows = [asdict(a) for a in list_agencies(s, active_only=args.active)]
     json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
